@@ -1,0 +1,11 @@
+"""Celery application: every task module of the installed apps is discovered."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("zhaoshang")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("workplace.api.urls")),
+    path("", include("merchants.api.urls")),
+    path("", include("scoring.api.urls")),
+    path("", include("commissions.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("compensation.api.urls")),
+]
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("portal/", include("merchants.urls")),
+    path("scoring/", include("scoring.urls")),
+    path("commissions/", include("commissions.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("compensation/", include("compensation.urls")),
+    path("", include("workplace.urls")),
+]
+
+handler400 = "workplace.errors.bad_request"
+handler403 = "workplace.errors.permission_denied"
+handler404 = "workplace.errors.page_not_found"
+handler500 = "workplace.errors.server_error"
+

@@ -1,0 +1,51 @@
+"""One mapping from errors to the API's error body (API.md).
+
+Field errors keep DRF's shape, ``{"field": ["message", ...]}``; everything else is
+``{"detail": "message", "code": "..."}``. Messages are in the request's language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from workplace.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def _django_validation_error_body(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        if exc.field:
+            body = {exc.field: [str(exc.message)], "code": exc.code}
+        else:
+            body = {"detail": str(exc.message), "code": exc.code}
+        body.update(exc.extra)
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        code = getattr(response.data["detail"], "code", None)
+        if code:
+            response.data["code"] = code
+    return response

@@ -1,0 +1,30 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from workplace.models import Notification
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("username"))
+    password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class DueDateQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(label=_("start"))
+    working_days = serializers.IntegerField(label=_("working days"), min_value=0, max_value=365)
+
+
+class DueDateSerializer(serializers.Serializer):
+    due = serializers.DateField()
+    fallback = serializers.BooleanField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields

@@ -1,0 +1,94 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from workplace import calendar
+from workplace.models import Notification
+from workplace.notifications import mark_read
+from workplace.roles import is_staff_member
+
+from .serializers import (
+    DueDateQuerySerializer,
+    DueDateSerializer,
+    NotificationSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+
+
+class LoginThrottle(AnonRateThrottle):
+    scope = "login"
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token.
+
+    Goes through ``authenticate()`` with the request, so django-axes counts failures and
+    locks out a username + IP after repeated ones.
+    """
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, tags=["auth"])
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(request, "axes_locked_out", False):
+            return Response(
+                {"detail": _("Too many failed login attempts. Try again later."), "code": "locked_out"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("Unable to log in with the provided username and password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class IsStaffMember(permissions.BasePermission):
+    message = _("Only staff members may use this.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
+
+
+class DueDateView(APIView):
+    """The due date of "within N working days of start" (SPEC.md §7)."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=[DueDateQuerySerializer], responses={200: DueDateSerializer}, tags=["calculators"])
+    def get(self, request):
+        query = DueDateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        due = calendar.add_working_days(query.validated_data["start"], query.validated_data["working_days"])
+        return Response(DueDateSerializer({"due": due.date, "fallback": due.fallback}).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    filterset_fields = []
+    search_fields = []
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+    @extend_schema(request=None, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        return Response({"marked": mark_read(request.user)})

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkplaceConfig(AppConfig):
+    """The shared pieces no domain app owns: roles and organisation, the working-day
+    calendar, notifications, the audit trail's wiring and the API base."""
+
+    name = "workplace"
+    verbose_name = _("Workplace")
+    # Model permissions each role gets; other apps declare theirs the same way (see
+    # workplace.roles.sync_role_permissions).
+    role_permissions = {
+        "admin": [
+            "workplace.*",
+            "auth.view_user",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_group",
+            "auditlog.view_logentry",
+            "django_celery_beat.*",
+        ],
+        "recruitment_head": ["workplace.view_department", "workplace.view_staffprofile"],
+        "ops_director": ["workplace.view_department", "workplace.view_staffprofile", "auditlog.view_logentry"],
+        "general_manager": ["workplace.view_department", "workplace.view_staffprofile", "auditlog.view_logentry"],
+    }
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        # Not tied to one sender: permissions of apps migrated after this one must exist.
+        post_migrate.connect(roles.sync_role_permissions_after_migrate)

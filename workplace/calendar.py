@@ -1,0 +1,129 @@
+"""Working-day calendar of mainland China (SPEC.md §7).
+
+Order of authority for one day: an admin's ``CalendarOverride``; then the
+chinese-calendar library (statutory holidays and 调休 working weekends) for the years it
+knows; then Monday–Friday. Days of a year neither the library nor an admin
+(``CalendarYear``) knows are flagged as fallback — the calendar never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+from .models import CalendarOverride, CalendarYear
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Generous upper bound on calendar days needed for n working days (Spring Festival and
+# National Day give at most 8–9 consecutive days off), used to prefetch overrides once.
+_SPAN_FACTOR = 3
+_SPAN_SLACK = 20
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    date: dt.date
+    is_working_day: bool
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class DueDate:
+    date: dt.date
+    fallback: bool
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """The last moment of the due date, 23:59:59 Asia/Shanghai."""
+        return end_of_day(self.date)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+def _library_working_day(day: dt.date) -> bool | None:
+    """The library's answer, or None for a year it does not know."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+class _Calendar:
+    """Overrides and published years fetched per range, not per day."""
+
+    def __init__(self, start: dt.date, end: dt.date):
+        self.overrides: dict[dt.date, bool] = {}
+        self.published_years: set[int] = set()
+        self.end = start - dt.timedelta(days=1)
+        self._load(start, end)
+
+    def _load(self, start: dt.date, end: dt.date) -> None:
+        self.overrides.update(
+            CalendarOverride.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
+        )
+        self.published_years.update(
+            CalendarYear.objects.filter(year__range=(start.year, end.year)).values_list("year", flat=True)
+        )
+        self.end = end
+
+    def day(self, day: dt.date) -> DayInfo:
+        if day > self.end:
+            self._load(self.end + dt.timedelta(days=1), day + dt.timedelta(days=_SPAN_SLACK * 3))
+        library = _library_working_day(day)
+        fallback = library is None and day.year not in self.published_years
+        if day in self.overrides:
+            return DayInfo(day, self.overrides[day], fallback)
+        if library is not None:
+            return DayInfo(day, library, False)
+        return DayInfo(day, day.weekday() < 5, fallback)
+
+
+def day_info(day: dt.date) -> DayInfo:
+    return _Calendar(day, day).day(day)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day_info(day).is_working_day
+
+
+def add_working_days(start: dt.date, working_days: int) -> DueDate:
+    """The N-th working day after ``start`` (``start`` itself not counted).
+
+    "Within N working days of D" is due at the end of this day. ``fallback`` is True when
+    any day looked at came from the Monday–Friday fallback. N = 0 gives ``start``.
+    """
+    if working_days < 0:
+        raise ValueError("working_days must not be negative")
+    calendar = _Calendar(start, start + dt.timedelta(days=working_days * _SPAN_FACTOR + _SPAN_SLACK))
+    day, counted, fallback = start, 0, False
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        info = calendar.day(day)
+        fallback = fallback or info.fallback
+        if info.is_working_day:
+            counted += 1
+    return DueDate(day, fallback)
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    if end <= start:
+        return 0
+    calendar = _Calendar(start, end)
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if calendar.day(start + dt.timedelta(days=offset)).is_working_day
+    )
+
+
+def due_at(moment: dt.datetime, working_days: int) -> dt.datetime:
+    """Deadline for something that happened at ``moment``: end of the N-th working day
+    after its date in Asia/Shanghai."""
+    local_date = moment.astimezone(SHANGHAI).date()
+    return add_working_days(local_date, working_days).deadline
