@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -53,7 +52,14 @@ class ObtainTokenView(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         if user is None or not user.is_active:
-            raise AuthenticationFailed(_("Unable to log in with the provided username and password."))
+            # 400 like DRF's own obtain_auth_token: the credentials are the bad input.
+            return Response(
+                {
+                    "non_field_errors": [_("Unable to log in with the provided username and password.")],
+                    "code": "invalid_credentials",
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

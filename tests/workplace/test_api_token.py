@@ -1,0 +1,73 @@
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/auth/token/"
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle():
+    cache.clear()
+
+
+def test_it_issues_a_token_that_authenticates(api_client, recruiter, password):
+    response = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/notifications/").status_code == 200
+
+
+def test_it_returns_the_same_token_twice(api_client, recruiter, password):
+    first = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json").json()
+    second = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json").json()
+    assert first == second
+
+
+def test_it_refuses_a_wrong_password(api_client, recruiter):
+    response = api_client.post(URL, {"username": recruiter.username, "password": "nope"}, format="json")
+    assert response.status_code in (400, 401)
+    assert "token" not in response.json()
+
+
+def test_it_names_missing_fields(api_client):
+    response = api_client.post(URL, {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) >= {"username", "password"}
+
+
+def test_it_refuses_inactive_users(api_client, recruiter, password):
+    recruiter.is_active = False
+    recruiter.save(update_fields=["is_active"])
+    response = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json")
+    assert response.status_code in (400, 401)
+
+
+def test_it_locks_out_after_repeated_failures(api_client, recruiter, password, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post(URL, {"username": recruiter.username, "password": "wrong"}, format="json")
+    # Even the right password is refused now, with a clear message.
+    response = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+
+
+def test_the_lockout_is_per_username(api_client, recruiter, second_recruiter, password, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post(URL, {"username": recruiter.username, "password": "wrong"}, format="json")
+    response = api_client.post(URL, {"username": second_recruiter.username, "password": password}, format="json")
+    assert response.status_code == 200
+
+
+def test_the_login_page_locks_out_too(client, recruiter, password, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": recruiter.username, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": recruiter.username, "password": password})
+    assert response.status_code == 429
+
+
+def test_passwords_are_hashed_with_argon2_in_production_settings():
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -1,0 +1,45 @@
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.admin.sites import site
+
+from workplace.models import CalendarOverride, Department
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_who_changed_what_from_which_ip(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/workplace/department/add/",
+        {"code": "audit", "name": "审计部"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 302
+    department = Department.objects.get(code="audit")
+    entry = LogEntry.objects.get_for_object(department).get()
+    assert entry.actor == admin_user
+    assert entry.remote_addr == "10.1.2.3"
+    assert entry.action == LogEntry.Action.CREATE
+
+
+def test_it_keeps_before_and_after_values(admin_user):
+    override = CalendarOverride.objects.create(date="2027-01-01", is_working_day=True, name="x")
+    override.is_working_day = False
+    override.save()
+    update = LogEntry.objects.get_for_object(override).filter(action=LogEntry.Action.UPDATE).get()
+    assert update.changes_dict["is_working_day"] == [True, False]
+
+
+def test_the_audit_log_cannot_be_changed_or_deleted_in_the_admin(rf, admin_user):
+    model_admin = site._registry[LogEntry]
+    request = rf.get("/admin/")
+    request.user = admin_user
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_the_admin_shows_the_audit_log(client, admin_user):
+    CalendarOverride.objects.create(date="2027-01-01", is_working_day=False, name="元旦")
+    client.force_login(admin_user)
+    response = client.get("/admin/auditlog/logentry/")
+    assert response.status_code == 200

@@ -1,0 +1,34 @@
+import pytest
+from django.db import DatabaseError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_every_part_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"db": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_it_says_which_part_fails_with_503(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr("workplace.views._check_db", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["db"].startswith("error")
+    assert body["cache"] == "ok"
+
+
+def test_it_checks_a_real_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+
+
+def test_it_needs_no_login(client):
+    assert client.get("/healthz").status_code == 200
