@@ -1,0 +1,135 @@
+"""The project as a whole: deployment file, settings, schema, error pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_docker_compose_runs_every_service_with_healthchecks_and_volumes():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+    assert "gunicorn" in services["web"]["command"]
+    assert "beat" in services["beat"]["command"]
+    assert "worker" in services["worker"]["command"]
+    assert {"postgres-data", "media"} <= set(compose["volumes"])
+    assert any("postgres-data" in volume for volume in services["postgres"]["volumes"])
+    assert any("/app/var/media" in volume for volume in services["web"]["volumes"])
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": "zhaoshang.example.com",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_ALLOWED_HOSTS": "x"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_is_served(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/auth/token/" in paths
+    assert "/api/v1/calendar/due-date/" in paths
+
+
+@pytest.mark.django_db
+def test_the_api_docs_use_no_cdn(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+
+
+def test_the_schema_generates_without_warnings():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_answers_json_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_answers_a_page_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "404" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_anonymous_users_with_json(client):
+    response = client.get("/api/v1/notifications/")
+    assert response.status_code in (401, 403)
+    assert "detail" in response.json()
+
+
+def test_every_static_asset_is_served_locally():
+    base = (ROOT / "templates" / "base.html").read_text()
+    assert "http://" not in base and "https://" not in base
+    assert (ROOT / "static/vendor/bootstrap/bootstrap.min.css").exists()
+    assert (ROOT / "static/vendor/htmx/htmx.min.js").exists()
+
+
+@pytest.mark.django_db
+def test_the_start_page_needs_a_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_staff_see_their_start_page(client, recruiter):
+    client.force_login(recruiter)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "管理后台" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_is_branded_and_localised(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/admin/").content.decode()
+    assert "招商管理后台" in page
+    english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Zhaoshang administration" in english
