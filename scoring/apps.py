@@ -1,11 +1,35 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from workplace.navigation import NavItem
+from workplace.roles import STAFF_ROLES
+
 
 class ScoringConfig(AppConfig):
     """Star rating of merchants (商家加盟星级评估, SPEC.md §2)."""
 
     name = "scoring"
     verbose_name = _("Star rating")
-    role_permissions: dict = {}
-    navigation: list = []
+    role_permissions = {
+        "admin": [
+            "scoring.add_scoringruleset",
+            "scoring.change_scoringruleset",
+            "scoring.delete_scoringruleset",
+            "scoring.view_scoringruleset",
+            "scoring.view_evaluation",
+        ],
+        **{
+            role: ["scoring.view_evaluation", "scoring.view_scoringruleset"]
+            for role in sorted(STAFF_ROLES)
+            if role != "admin"
+        },
+    }
+    navigation = [
+        NavItem(
+            label=_("Star rating"),
+            url_name="scoring:calculator",
+            roles=STAFF_ROLES,
+            order=20,
+            description=_("Calculate a merchant's star score and class; evaluations and their sheets."),
+        ),
+    ]

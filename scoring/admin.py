@@ -1,0 +1,85 @@
+import datetime as dt
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evaluation, ScoringRuleSet
+from .selectors import evaluations_for_user
+
+
+class ScoringRuleSetForm(forms.ModelForm):
+    class Meta:
+        model = ScoringRuleSet
+        fields = ["name", "effective_from", "brand_min", "brand_max", "class_two_threshold", "bands", "note"]
+
+    def clean_effective_from(self):
+        effective_from = self.cleaned_data["effective_from"]
+        # A rule set that starts in the past would rewrite what was in force then.
+        if effective_from and effective_from < timezone.localdate():
+            raise forms.ValidationError(_("A rule set can only take effect from today or a later date."))
+        return effective_from
+
+
+def in_force_or_past(rule_set) -> bool:
+    return rule_set is not None and rule_set.effective_from <= timezone.localdate()
+
+
+@admin.register(ScoringRuleSet)
+class ScoringRuleSetAdmin(admin.ModelAdmin):
+    """Rule sets are added, never rewritten: once in force a rule set is read-only, and a
+    change is a new rule set from a later date (the add form starts from the one in force)."""
+
+    form = ScoringRuleSetForm
+    list_display = ["name", "effective_from", "class_two_threshold", "created_by", "created_at"]
+    date_hierarchy = "effective_from"
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        current = ScoringRuleSet.objects.filter(effective_from__lte=timezone.localdate()).first()
+        if current is not None:
+            for field in ("name", "bands", "brand_min", "brand_max", "class_two_threshold"):
+                initial.setdefault(field, getattr(current, field))
+            initial.setdefault("effective_from", timezone.localdate() + dt.timedelta(days=1))
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        if in_force_or_past(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a rule set that has not taken effect may be withdrawn.
+        if obj is None or in_force_or_past(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Evaluations are decisions: read-only, never deleted. Made through the calculator."""
+
+    list_display = ["created_at", "merchant", "score", "merchant_class", "evaluator", "rule_set"]
+    list_filter = ["merchant_class", "category", "rule_set"]
+    search_fields = ["merchant__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["merchant", "evaluator", "rule_set"]
+
+    def get_queryset(self, request):
+        return evaluations_for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
