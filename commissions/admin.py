@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from merchants.selectors import merchants_for_user
+
+from . import selectors
+from .models import ApprovalStep, AuthorityBand, AuthorityBandSet, CommissionStandard, MerchantRate, RateRequest
+
+
+class AddOnlyAdmin(admin.ModelAdmin):
+    """Rule tables: a change is a new row from its effective date; saved rows are history."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EffectiveFromForm(forms.ModelForm):
+    def clean_effective_from(self):
+        value = self.cleaned_data["effective_from"]
+        if value < timezone.localdate():
+            # Past dates would rewrite what was in force; frozen requests keep their own copy anyway.
+            raise forms.ValidationError(_("A new version takes effect today or later."))
+        return value
+
+
+@admin.register(CommissionStandard)
+class CommissionStandardAdmin(AddOnlyAdmin):
+    form = EffectiveFromForm
+    list_display = ["category", "effective_from", "bank_card_fee", "prepaid_commission", "note", "created_at"]
+    list_filter = ["category"]
+    date_hierarchy = "effective_from"
+
+
+class AuthorityBandInline(admin.TabularInline):
+    model = AuthorityBand
+    extra = 4
+    max_num = 4
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+
+class AuthorityBandSetForm(EffectiveFromForm):
+    class Meta:
+        model = AuthorityBandSet
+        fields = ["effective_from", "note"]
+
+
+@admin.register(AuthorityBandSet)
+class AuthorityBandSetAdmin(AddOnlyAdmin):
+    form = AuthorityBandSetForm
+    inlines = [AuthorityBandInline]
+    list_display = ["effective_from", "bands_summary", "note", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("bands")
+
+    @admin.display(description=_("bands"))
+    def bands_summary(self, obj):
+        return "; ".join(str(band) for band in obj.bands.all())
+
+    def has_change_permission(self, request, obj=None):
+        # The change view of a saved version is read-only (history); viewing stays allowed.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roles = set(form.instance.bands.values_list("role", flat=True))
+        if not roles:
+            self.message_user(request, _("A version without bands uses SPEC.md §3's defaults."), level="warning")
+
+
+class ApprovalStepInline(admin.TabularInline):
+    model = ApprovalStep
+    extra = 0
+    can_delete = False
+    fields = ["position", "role", "activated_at", "decided_by", "decided_as", "decision", "comment", "decided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions and their effects: recorded by the services, never edited or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RateRequest)
+class RateRequestAdmin(ReadOnlyAdmin):
+    inlines = [ApprovalStepInline]
+    list_display = [
+        "reference", "merchant", "kind", "proposed_rate", "standard_rate", "display_ratio", "required_role", "status",
+        "requested_by", "created_at",
+    ]
+    list_filter = ["status", "kind", "required_role"]
+    search_fields = ["merchant__name", "reason"]
+    list_select_related = ["merchant", "requested_by"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return selectors.rate_requests_for_user(request.user, super().get_queryset(request))
+
+
+@admin.register(MerchantRate)
+class MerchantRateAdmin(ReadOnlyAdmin):
+    """The merchants' rate history (staff)."""
+
+    list_display = ["merchant", "kind", "rate", "effective_from", "reference", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["merchant__name"]
+    list_select_related = ["merchant"]
+    date_hierarchy = "effective_from"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(merchant__in=merchants_for_user(request.user))
+
+

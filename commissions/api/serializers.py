@@ -1,0 +1,202 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from merchants.models import Category
+from workplace.roles import MANAGEMENT_LADDER
+
+from ..models import ApprovalStep, MerchantRate, RateRequest, RequestKind
+from ..rules import display_percent
+
+ROLE_CHOICES = [role.value for role in MANAGEMENT_LADDER]
+
+
+def percent_text(value) -> str | None:
+    """A percentage for the API: two decimals, or more when a proposed rate has them
+    (a rate of 8.499 % is never shown as 8.50 %)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    two = display_percent(value)
+    return f"{two}" if two == value else f"{value.normalize():f}"
+
+
+class RateInputField(serializers.DecimalField):
+    """A proposed rate in percent: above 0, at most 100, up to 4 decimals."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("min_value", Decimal("0.0001"))
+        kwargs.setdefault("max_value", Decimal("100"))
+        super().__init__(**kwargs)
+        message = _("Enter a rate above 0 and at most 100.")
+        self.error_messages = {**self.error_messages, "min_value": message, "max_value": message}
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(label=_("category"), choices=Category.choices)
+    prepaid_rate = RateInputField(label=_("prepaid-card commission (%)"))
+
+
+class QuoteSerializer(serializers.Serializer):
+    standard_rate = serializers.CharField()
+    ratio = serializers.CharField()
+    required_role = serializers.ChoiceField(choices=ROLE_CHOICES)
+    chain = serializers.ListField(child=serializers.ChoiceField(choices=ROLE_CHOICES))
+
+
+class RateRequestCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(label=_("kind"), choices=RequestKind.choices, default=RequestKind.PREPAID)
+    merchant = serializers.IntegerField(label=_("merchant"), min_value=1)
+    prepaid_rate = RateInputField(label=_("prepaid-card commission (%)"), required=False, allow_null=True)
+    bank_card_fee = RateInputField(label=_("bank-card fee (%)"), required=False, allow_null=True)
+    reason = serializers.CharField(label=_("reason"), max_length=2000)
+    effective_from = serializers.DateField(label=_("effective from"), required=False, allow_null=True)
+
+    def validate(self, data):
+        field = {RequestKind.PREPAID: "prepaid_rate", RequestKind.BANK_CARD: "bank_card_fee"}.get(data["kind"])
+        if field and data.get(field) is None:
+            raise serializers.ValidationError({field: [_("This field is required.")]})
+        return data
+
+
+class ApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(label=_("comment"), max_length=2000, required=False, allow_blank=True, default="")
+    step = serializers.ChoiceField(
+        label=_("step"),
+        choices=ROLE_CHOICES,
+        required=False,
+        help_text=_("The level whose step you decide; refused with 409 when it is no longer current."),
+    )
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("reason"), max_length=2000)
+    step = serializers.ChoiceField(label=_("step"), choices=ROLE_CHOICES, required=False)
+
+
+class StepSerializer(serializers.ModelSerializer):
+    decided_by = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+    acting_for = serializers.SerializerMethodField()
+    decided_as = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["role", "decided_by", "decision", "comment", "decided_at", "decided_as", "acting_for"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_decided_by(self, step):
+        return step.decided_by.get_username() if step.decided_by_id else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=["approved", "rejected"], allow_null=True))
+    def get_decision(self, step):
+        return step.decision or None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_comment(self, step):
+        return step.comment if step.decision else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_decided_as(self, step):
+        return step.decided_as or None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_acting_for(self, step):
+        return step.acting_for
+
+
+class RateRequestSerializer(serializers.ModelSerializer):
+    """A request as staff see it (merchants never do: it carries the internal standard)."""
+
+    reference = serializers.CharField(read_only=True)
+    merchant_name = serializers.CharField(source="merchant.name", read_only=True)
+    requested_by = serializers.SerializerMethodField()
+    prepaid_rate = serializers.SerializerMethodField()
+    bank_card_fee = serializers.SerializerMethodField()
+    standard_rate = serializers.SerializerMethodField()
+    ratio = serializers.SerializerMethodField()
+    current_step = serializers.SerializerMethodField()
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RateRequest
+        fields = [
+            "id", "reference", "kind", "merchant", "merchant_name", "status", "required_role", "prepaid_rate",
+            "bank_card_fee", "standard_rate", "ratio", "reason", "effective_from", "requested_by", "created_at",
+            "closed_at", "current_step", "steps",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_requested_by(self, request):
+        return request.requested_by.get_username()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_prepaid_rate(self, request):
+        return percent_text(request.proposed_rate) if request.kind == RequestKind.PREPAID else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_bank_card_fee(self, request):
+        return percent_text(request.proposed_rate) if request.kind == RequestKind.BANK_CARD else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_standard_rate(self, request):
+        return percent_text(request.standard_rate)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ratio(self, request):
+        return f"{request.display_ratio}" if request.ratio is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_current_step(self, request):
+        return request.current_step.role if request.current_step_id else None
+
+
+class PendingApprovalSerializer(RateRequestSerializer):
+    acting_for = serializers.SerializerMethodField(
+        help_text=_("Set when the caller would act in place of this lower level.")
+    )
+
+    class Meta(RateRequestSerializer.Meta):
+        fields = [*RateRequestSerializer.Meta.fields, "acting_for"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_acting_for(self, request):
+        held = self.context.get("held_roles", ())
+        role = request.current_step.role if request.current_step_id else None
+        return role if role and role not in held else None
+
+
+class MerchantRateSerializer(serializers.ModelSerializer):
+    """A merchant's agreed rate, as staff see it in the history."""
+
+    rate = serializers.SerializerMethodField()
+    reference = serializers.CharField(read_only=True)
+    approved_by_request = serializers.IntegerField(source="request_id", read_only=True)
+
+    class Meta:
+        model = MerchantRate
+        fields = ["id", "merchant", "kind", "rate", "effective_from", "reference", "approved_by_request", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_rate(self, rate):
+        return percent_text(rate.rate)
+
+
+class MyRatesSerializer(serializers.Serializer):
+    """A merchant's own rates: never the internal standard or the ratio."""
+
+    merchant = serializers.IntegerField()
+    merchant_name = serializers.CharField()
+    prepaid_rate = serializers.CharField(allow_null=True)
+    bank_card_fee = serializers.CharField(allow_null=True)
+    prepaid_reference = serializers.CharField(allow_null=True)
+    bank_card_reference = serializers.CharField(allow_null=True)
+    pos_fee_waived = serializers.BooleanField()
