@@ -1,11 +1,52 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .navigation import NAVIGATION
+
 
 class MerchantsConfig(AppConfig):
     """Merchants and their onboarding (SPEC.md §1)."""
 
     name = "merchants"
     verbose_name = _("Merchants")
-    role_permissions: dict = {}
-    navigation: list = []
+    # Model permissions per role (the recruiter admin). Decisions and history are never
+    # deleted: the admin refuses deletes whatever the permission says.
+    role_permissions = {
+        "recruiter": [
+            "merchants.view_merchant",
+            "merchants.change_merchant",
+            "merchants.change_merchant_status",
+            "merchants.view_application",
+            "merchants.view_applicationstatuschange",
+            "merchants.view_merchantstatuschange",
+            "merchants.view_document",
+            "merchants.view_sitevisit",
+            "merchants.view_contract",
+            "merchants.view_terminal",
+            "merchants.add_terminal",
+            "merchants.change_terminal",
+        ],
+        "recruitment_head": [
+            "merchants.view_*",
+            "merchants.change_merchant",
+            "merchants.change_merchant_status",
+            "merchants.change_application",
+            "merchants.add_terminal",
+            "merchants.change_terminal",
+        ],
+        "ops_director": [
+            "merchants.view_*",
+            "merchants.change_merchant",
+            "merchants.change_merchant_status",
+            "merchants.change_application",
+        ],
+        "general_manager": [
+            "merchants.view_*",
+            "merchants.change_merchant",
+            "merchants.change_merchant_status",
+            "merchants.change_application",
+        ],
+        "customer_service": ["merchants.view_merchant", "merchants.view_terminal"],
+        "admin": ["merchants.*"],
+    }
+    navigation = NAVIGATION

@@ -1,14 +1,40 @@
-from workplace.roles import Role
+"""Reads of the merchants app, scoped by user. Pages, API, admin and jobs all use these."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
 from workplace.scoping import scope_queryset
 
-from .models import Merchant
+from . import checks
+from .models import (
+    Application,
+    ApplicationStatus,
+    CheckRun,
+    Contract,
+    Document,
+    Finding,
+    Merchant,
+    SiteVisit,
+    Terminal,
+)
+
+# Recruitment heads also see what nobody has been assigned yet, so that someone can
+# pick it up; once assigned, a record belongs to the assignee's department.
+_UNASSIGNED_POOL_ROLES = {Role.RECRUITMENT_HEAD}
+
+
+def _sees_unassigned_pool(user) -> bool:
+    return bool(roles_of(user) & _UNASSIGNED_POOL_ROLES) and not (roles_of(user) & COMPANY_WIDE_ROLES)
 
 
 def merchants_for_user(user, queryset=None):
     """The merchants ``user`` may see: own (recruiter), department (heads), all
-    (operations director, general manager, admin, customer service), itself (merchant)."""
+    (operations director, general manager, admin, customer service), itself (merchant).
+    Recruitment heads also see unassigned prospects."""
     queryset = Merchant.objects.all() if queryset is None else queryset
-    return scope_queryset(
+    scoped = scope_queryset(
         queryset,
         user,
         owner_path="recruiter",
@@ -16,3 +42,131 @@ def merchants_for_user(user, queryset=None):
         merchant_user_path="user",
         also_company_wide={Role.CUSTOMER_SERVICE},
     )
+    if _sees_unassigned_pool(user):
+        scoped = scoped | queryset.filter(recruiter__isnull=True, department__isnull=True)
+    return scoped
+
+
+def applications_for_user(user, queryset=None) -> QuerySet[Application]:
+    """The applications ``user`` may see, by the same rule as their merchants; the
+    assignee also sees the applications assigned to them."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    scoped = scope_queryset(
+        queryset,
+        user,
+        owner_path="merchant__recruiter",
+        department_path="merchant__department",
+        merchant_user_path="merchant__user",
+    )
+    roles = roles_of(user)
+    if roles & {Role.RECRUITER, Role.RECRUITMENT_HEAD}:
+        scoped = scoped | queryset.filter(assignee=user)
+    if _sees_unassigned_pool(user):
+        scoped = scoped | queryset.filter(merchant__recruiter__isnull=True, merchant__department__isnull=True)
+    return scoped
+
+
+def merchant_list(*, user, filters: dict | None = None) -> QuerySet[Merchant]:
+    """Merchants for a list page or the API, with what the rows show in one query."""
+    queryset = merchants_for_user(user).select_related("recruiter", "department", "user")
+    filters = filters or {}
+    for name in ("category", "status", "segment", "district"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("recruiter"):
+        queryset = queryset.filter(recruiter_id=filters["recruiter"])
+    if filters.get("search"):
+        term = filters["search"]
+        queryset = queryset.filter(Q(name__icontains=term) | Q(uscc__icontains=term) | Q(address__icontains=term))
+    return queryset
+
+
+def application_list(*, user, status: str | None = None) -> QuerySet[Application]:
+    """Applications ``user`` may see, soonest deadline first within the open ones."""
+    queryset = applications_for_user(user).select_related(
+        "merchant", "merchant__recruiter", "merchant__department", "assignee"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def application_detail(*, user, application_id) -> Application:
+    """One application the user may see, with its documents, visits and latest findings
+    prefetched; raises ``Application.DoesNotExist`` otherwise (→ 404)."""
+    return (
+        applications_for_user(user)
+        .select_related("merchant", "merchant__recruiter", "merchant__department", "assignee")
+        .prefetch_related(
+            Prefetch("documents", queryset=Document.objects.order_by("kind", "id")),
+            Prefetch("site_visits", queryset=SiteVisit.objects.select_related("visitor").prefetch_related("media")),
+        )
+        .get(pk=application_id)
+    )
+
+
+def latest_check_run(application) -> CheckRun | None:
+    return application.check_runs.order_by("-ran_at", "-id").first()
+
+
+def application_findings(application) -> list[Finding]:
+    """The findings of the latest system check (empty before the first run)."""
+    run = latest_check_run(application)
+    if run is None:
+        return []
+    return list(run.findings.order_by("-blocking", "id"))
+
+
+def application_missing_documents(application) -> list[str]:
+    """The document kinds still missing for the application's entity type — for "what is
+    missing before I submit" in the portal."""
+    present = set(application.documents.values_list("kind", flat=True))
+    return [str(kind) for kind in checks.required_document_kinds(application.entity_type, application.uscc) if kind not in present]
+
+
+def application_precheck(application, *, today=None) -> list[checks.Finding]:
+    """What the system check would find now, without recording anything (portal preview)."""
+    from django.utils import timezone
+
+    from .services import document_facts
+
+    today = today or timezone.localdate()
+    return checks.run_checks(
+        entity_type=application.entity_type,
+        uscc=application.uscc,
+        legal_rep_name=application.legal_rep_name,
+        legal_rep_id_number=application.legal_rep_id_number,
+        address=application.address,
+        district=application.district,
+        documents=[document_facts(document, read_file=False) for document in application.documents.all()],
+        today=today,
+    )
+
+
+def documents_for_user(user, queryset=None) -> QuerySet[Document]:
+    """Documents of the applications ``user`` may see (permission-checked downloads)."""
+    queryset = Document.objects.all() if queryset is None else queryset
+    return queryset.filter(application__in=applications_for_user(user).values("pk"))
+
+
+def contract_for_user(user, application_id) -> Contract:
+    """The contract of an application the user may see; ``Contract.DoesNotExist`` otherwise."""
+    return Contract.objects.select_related("application", "merchant").get(
+        application__in=applications_for_user(user).values("pk"), application_id=application_id
+    )
+
+
+def open_application_for_merchant(merchant) -> Application | None:
+    return merchant.applications.exclude(
+        status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.EXPIRED]
+    ).first()
+
+
+def applications_of_portal_user(user) -> QuerySet[Application]:
+    """The applications of a merchant's portal account, newest first."""
+    return Application.objects.filter(merchant__user=user).select_related("merchant")
+
+
+def terminals_for_user(user, queryset=None) -> QuerySet[Terminal]:
+    queryset = Terminal.objects.all() if queryset is None else queryset
+    return queryset.filter(merchant__in=merchants_for_user(user).values("pk")).select_related("merchant")

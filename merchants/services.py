@@ -1,0 +1,1030 @@
+"""Writes of the merchants app (SPEC.md §1): the onboarding workflow, documents, the
+system check, review decisions, the contract and the merchant's lifecycle.
+
+Every function is keyword-only and atomic. Callers fetch records through the selectors
+(so a record the user may not see is a 404 before it gets here); these functions check
+the role (``NotPermitted`` → 403), the state (``InvalidTransition`` → 409) and the input
+(``ApplicationError(field=...)`` → 400). Only ``application_transition`` and
+``merchant_transition`` change a status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workplace.calendar import SHANGHAI, due_at, end_of_day
+from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+from workplace.notifications import notify
+from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
+from workplace.scoping import department_of
+
+from . import checks, permissions
+from .models import (
+    APPLICATION_TRANSITIONS,
+    EDITABLE_STATUSES,
+    MERCHANT_TRANSITIONS,
+    REVIEW_STATUSES,
+    Application,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    Category,
+    CheckRun,
+    Contract,
+    Document,
+    DocumentKind,
+    EntityType,
+    Finding,
+    Merchant,
+    MerchantStatus,
+    MerchantStatusChange,
+    Segment,
+    SiteVisit,
+    SiteVisitMedia,
+    Terminal,
+)
+
+logger = logging.getLogger(__name__)
+
+CHECK_WORKING_DAYS = 1  # the system check finishes within 1 working day
+REVIEW_WORKING_DAYS = 3  # a reviewer decides within 3 working days of in_review
+RESUBMIT_CALENDAR_DAYS = 15  # needs_changes not resubmitted within 15 days expires
+MAX_MEDIA_SIZE = 200 * 1024 * 1024  # site-visit videos may be larger than certificates
+ALLOWED_MEDIA_TYPES = {
+    "image/jpeg": SiteVisitMedia.Kind.PHOTO,
+    "image/png": SiteVisitMedia.Kind.PHOTO,
+    "image/heic": SiteVisitMedia.Kind.PHOTO,
+    "image/webp": SiteVisitMedia.Kind.PHOTO,
+    "video/mp4": SiteVisitMedia.Kind.VIDEO,
+    "video/quicktime": SiteVisitMedia.Kind.VIDEO,
+    "video/webm": SiteVisitMedia.Kind.VIDEO,
+    "video/3gpp": SiteVisitMedia.Kind.VIDEO,
+}
+# The profile fields the merchant fills; copied to the Merchant while it is a prospect.
+PROFILE_FIELDS = (
+    "company_name",
+    "entity_type",
+    "category",
+    "segment",
+    "uscc",
+    "legal_rep_name",
+    "legal_rep_id_number",
+    "address",
+    "district",
+    "contact_phone",
+)
+_MERCHANT_FIELD = {"company_name": "name"}
+_MERCHANT_FIELDS = ("company_name", "entity_type", "category", "segment", "uscc", "address", "district", "contact_phone")
+
+
+# --- the workflow ------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to_status: str, by=None, reason: str = "", fields: dict | None = None
+) -> Application:
+    """Move ``application`` to ``to_status`` if ``APPLICATION_TRANSITIONS`` allows it and
+    nobody moved it first; record who, when, from, to and why.
+
+    The move is a conditional update on the status it was read with, so two concurrent
+    decisions (or two runs of a job) never both succeed: the second gets
+    ``InvalidTransition``. ``fields`` are saved with the move.
+    """
+    from_status = application.status
+    if to_status not in APPLICATION_TRANSITIONS.get(from_status, ()):
+        raise InvalidTransition(
+            _("An application that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": ApplicationStatus(from_status).label, "to": ApplicationStatus(to_status).label},
+            extra={"status": from_status},
+        )
+    now = timezone.now()
+    fields = dict(fields or {})
+    moved = Application.objects.filter(pk=application.pk, status=from_status).update(
+        status=to_status, status_changed_at=now, updated_at=now, **fields
+    )
+    if not moved:
+        raise InvalidTransition(_("The application was changed by someone else; reload and try again."))
+    application.status = to_status
+    application.status_changed_at = now
+    application.updated_at = now
+    for name, value in fields.items():
+        setattr(application, name, value)
+    ApplicationStatusChange.objects.create(
+        application=application,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason or "",
+        changed_by=by if getattr(by, "pk", None) else None,
+        changed_at=now,
+    )
+    return application
+
+
+def _require_state(application: Application, allowed, message=None) -> None:
+    if application.status not in allowed:
+        raise InvalidTransition(
+            message
+            or _("This action is not allowed while the application is “%(status)s”.")
+            % {"status": ApplicationStatus(application.status).label},
+            extra={"status": application.status},
+        )
+
+
+def _require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Please give a reason."), field="reason", code="required")
+    return reason
+
+
+def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
+    """End of the 15th calendar day after ``moment`` (Asia/Shanghai)."""
+    local_date = moment.astimezone(SHANGHAI).date()
+    return end_of_day(local_date + dt.timedelta(days=RESUBMIT_CALENDAR_DAYS))
+
+
+# --- the merchant's application ----------------------------------------------------
+
+
+def _clean_profile(data: dict, *, partial: bool) -> dict:
+    """Validate the profile fields; errors name the field (400)."""
+    cleaned = {}
+    for name in PROFILE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        value = "" if value is None else str(value).strip()
+        cleaned[name] = value
+    if not partial or "company_name" in cleaned:
+        if not cleaned.get("company_name"):
+            raise ApplicationError(_("Please enter the company name."), field="company_name", code="required")
+    if not partial or "category" in cleaned:
+        if cleaned.get("category") not in Category.values:
+            raise ApplicationError(_("Choose a valid category."), field="category", code="invalid_choice")
+    if "entity_type" in cleaned and cleaned["entity_type"] not in EntityType.values:
+        raise ApplicationError(_("Choose a valid entity type."), field="entity_type", code="invalid_choice")
+    if "segment" in cleaned and cleaned["segment"] not in Segment.values:
+        raise ApplicationError(_("Choose a valid segment."), field="segment", code="invalid_choice")
+    if "uscc" in cleaned:
+        cleaned["uscc"] = cleaned["uscc"].upper().replace(" ", "")
+    if "legal_rep_id_number" in cleaned:
+        cleaned["legal_rep_id_number"] = cleaned["legal_rep_id_number"].upper().replace(" ", "")
+    limits = {field.name: field.max_length for field in Application._meta.fields if field.name in PROFILE_FIELDS}
+    for name, value in cleaned.items():
+        if limits.get(name) and len(value) > limits[name]:
+            raise ApplicationError(
+                _("At most %(count)d characters.") % {"count": limits[name]}, field=name, code="max_length"
+            )
+    if cleaned.get("entity_type") == "":
+        cleaned.pop("entity_type")
+    if cleaned.get("segment") == "":
+        cleaned.pop("segment")
+    return cleaned
+
+
+def _sync_merchant_profile(application: Application) -> None:
+    """A prospect's record mirrors its application's profile."""
+    merchant = application.merchant
+    if merchant.status != MerchantStatus.PROSPECT:
+        return
+    changed = []
+    for name in _MERCHANT_FIELDS:
+        target = _MERCHANT_FIELD.get(name, name)
+        value = getattr(application, name)
+        if getattr(merchant, target) != value:
+            setattr(merchant, target, value)
+            changed.append(target)
+    if changed:
+        merchant.save(update_fields=[*changed, "updated_at"])
+
+
+@transaction.atomic
+def application_create(*, user, data: dict) -> Application:
+    """A merchant's portal account starts an application; the merchant record exists
+    from now on, as a prospect."""
+    if Role.MERCHANT not in roles_of(user):
+        raise NotPermitted(_("Only a merchant's portal account can apply."))
+    cleaned = _clean_profile(data, partial=False)
+    merchant = Merchant.objects.create(
+        name=cleaned["company_name"],
+        category=cleaned["category"],
+        user=user,
+        **{
+            _MERCHANT_FIELD.get(name, name): cleaned[name]
+            for name in _MERCHANT_FIELDS
+            if name in cleaned and name not in ("company_name", "category")
+        },
+    )
+    application = Application.objects.create(merchant=merchant, created_by=user, **cleaned)
+    return application
+
+
+@transaction.atomic
+def application_update(*, application: Application, user, data: dict) -> Application:
+    """The merchant edits its profile while the application is a draft or needs changes."""
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may edit its application."))
+    _require_state(application, EDITABLE_STATUSES)
+    cleaned = _clean_profile(data, partial=True)
+    for name, value in cleaned.items():
+        setattr(application, name, value)
+    application.save(update_fields=[*cleaned.keys(), "updated_at"])
+    _sync_merchant_profile(application)
+    return application
+
+
+def inspect_upload(file, *, allowed: dict, max_size: int, field: str = "file") -> tuple[str, int, str]:
+    """Content type (from the bytes, never the name), size and SHA-256 of an upload;
+    refuses types not in ``allowed`` and files over ``max_size`` (400 naming ``field``)."""
+    if file is None:
+        raise ApplicationError(_("Please choose a file."), field=field, code="required")
+    size = file.size if getattr(file, "size", None) is not None else 0
+    if size > max_size:
+        raise ApplicationError(
+            _("The file is larger than %(size)s MB.") % {"size": max_size // (1024 * 1024)}, field=field, code="file_too_large"
+        )
+    if size == 0:
+        raise ApplicationError(_("The file is empty."), field=field, code="empty")
+    file.seek(0)
+    content_type = checks.detect_content_type(file.read(261))
+    if content_type not in allowed:
+        raise ApplicationError(
+            _("This file type is not accepted; upload %(types)s.") % {"types": ", ".join(sorted(set(_type_names(allowed))))},
+            field=field,
+            code="file_type_invalid",
+        )
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return content_type, size, digest.hexdigest()
+
+
+def _type_names(allowed: dict):
+    for mime in allowed:
+        yield checks.ALLOWED_DOCUMENT_TYPES.get(mime) or mime.split("/")[-1].upper()
+
+
+@transaction.atomic
+def document_add(
+    *, application: Application, user, kind: str, file, number: str = "", valid_until: dt.date | None = None
+) -> Document:
+    """The merchant uploads a certificate (PDF, JPEG or PNG by content; at most 10 MB)."""
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may upload its documents."))
+    _require_state(application, EDITABLE_STATUSES)
+    if kind not in DocumentKind.values:
+        raise ApplicationError(_("Choose a valid document kind."), field="kind", code="invalid_choice")
+    number = (number or "").strip()
+    if len(number) > 50:
+        raise ApplicationError(_("At most %(count)d characters.") % {"count": 50}, field="number", code="max_length")
+    content_type, size, sha256 = inspect_upload(
+        file, allowed=checks.ALLOWED_DOCUMENT_TYPES, max_size=checks.MAX_FILE_SIZE
+    )
+    document = Document(
+        application=application,
+        kind=kind,
+        number=number,
+        valid_until=valid_until,
+        original_name=(getattr(file, "name", "") or "")[:255],
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=user,
+    )
+    document.file.save(getattr(file, "name", "") or "upload", file, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document, user) -> None:
+    """The merchant removes a document it uploaded, while it may still edit."""
+    application = document.application
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may remove its documents."))
+    _require_state(application, EDITABLE_STATUSES)
+    stored = document.file.name
+    storage = document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored) if stored else None)
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user) -> Application:
+    """Submit (or resubmit after changes); the system check runs right after commit."""
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may submit its application."))
+    _require_state(application, {ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CHANGES})
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.SUBMITTED,
+        by=user,
+        fields={
+            "submitted_at": now,
+            "check_due": due_at(now, CHECK_WORKING_DAYS),
+            "resubmit_due": None,
+            "review_started_at": None,
+            "review_due": None,
+        },
+    )
+    _sync_merchant_profile(application)
+    from .tasks import run_system_check
+
+    application_id = application.pk
+    transaction.on_commit(lambda: run_system_check.delay(application_id))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
+    """The merchant withdraws its application (before signing)."""
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may withdraw its application."))
+    application_transition(
+        application=application, to_status=ApplicationStatus.WITHDRAWN, by=user, reason=(reason or "").strip()
+    )
+    return application
+
+
+# --- the system check --------------------------------------------------------------
+
+
+def document_facts(document: Document, *, read_file: bool = True) -> checks.DocumentFacts:
+    """What the check needs from a document; with ``read_file`` the type and size come
+    from the stored bytes rather than what the upload recorded."""
+    content_type, size = document.content_type, document.size
+    if read_file:
+        try:
+            with document.file.open("rb") as handle:
+                content_type = checks.detect_content_type(handle.read(261))
+            size = document.file.size
+        except (OSError, ValueError):
+            content_type, size = None, -1
+    return checks.DocumentFacts(
+        id=document.pk, kind=document.kind, valid_until=document.valid_until, size=size, content_type=content_type
+    )
+
+
+def application_run_system_check(*, application_id: int, today: dt.date | None = None) -> CheckRun | None:
+    """Run the system check on a submitted application; None when there is nothing to
+    do (already checked, withdrawn, gone).
+
+    The claim (submitted → auto_check), the findings and the outcome are one
+    transaction: a crash leaves the application submitted, so a re-run picks it up, and
+    a concurrent run waits for the row and then finds it claimed.
+    """
+    with transaction.atomic():
+        application = (
+            Application.objects.select_related("merchant").filter(pk=application_id).first()
+        )
+        if application is None or application.status != ApplicationStatus.SUBMITTED:
+            return None
+        try:
+            application_transition(application=application, to_status=ApplicationStatus.AUTO_CHECK)
+        except InvalidTransition:
+            return None
+        now = timezone.now()
+        today = today or timezone.localdate(now)
+        missing_file = []
+        facts = []
+        for document in application.documents.all():
+            fact = document_facts(document)
+            if fact.size < 0:
+                missing_file.append(checks.Finding("file_missing", True, {"kind": document.kind}, document.pk))
+            else:
+                facts.append(fact)
+        found = missing_file + checks.run_checks(
+            entity_type=application.entity_type,
+            uscc=application.uscc,
+            legal_rep_name=application.legal_rep_name,
+            legal_rep_id_number=application.legal_rep_id_number,
+            address=application.address,
+            district=application.district,
+            documents=facts,
+            today=today,
+        )
+        blocking = any(finding.blocking for finding in found)
+        run = CheckRun.objects.create(application=application, ran_at=now, blocking=blocking)
+        Finding.objects.bulk_create(
+            Finding(run=run, code=f.code, blocking=f.blocking, params=f.params, document_id=f.document_id)
+            for f in found
+        )
+        if blocking:
+            application_transition(
+                application=application,
+                to_status=ApplicationStatus.NEEDS_CHANGES,
+                reason="system check: " + ", ".join(sorted({f.code for f in found if f.blocking})),
+                fields={"resubmit_due": resubmit_deadline(now)},
+            )
+            _notify_merchant(
+                application,
+                kind="application_needs_changes",
+                title=_("Your application needs changes"),
+                body=_("The system check found problems; please fix them and resubmit by %(due)s.")
+                % {"due": _format_moment(application.resubmit_due)},
+            )
+        else:
+            application_transition(
+                application=application,
+                to_status=ApplicationStatus.IN_REVIEW,
+                fields={"review_started_at": now, "review_due": due_at(now, REVIEW_WORKING_DAYS)},
+            )
+            for recipient in review_assignees(application):
+                notify(
+                    recipient,
+                    kind="application_in_review",
+                    title=_("Application to review: %(name)s") % {"name": application.company_name},
+                    body=_("Decide by %(due)s.") % {"due": _format_moment(application.review_due)},
+                    url=f"/admin/merchants/application/{application.pk}/change/",
+                )
+        return run
+
+
+def _format_moment(moment: dt.datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _notify_merchant(application: Application, *, kind: str, title: str, body: str = "", dedupe_key=None):
+    return notify(application.merchant.user, kind=kind, title=title, body=body, url="/portal/", dedupe_key=dedupe_key)
+
+
+# --- who handles an application ----------------------------------------------------
+
+
+def _users_in_role(role: str):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk"))
+
+
+def department_head(department):
+    return department.head if department is not None and department.head_id else None
+
+
+def review_assignees(application: Application) -> list:
+    """Who must act on the application now: the assignee; else the merchant's recruiter;
+    else the head of the merchant's department; else every recruitment head."""
+    for candidate in (application.assignee, application.merchant.recruiter):
+        if candidate is not None:
+            return [candidate]
+    head = department_head(application.merchant.department)
+    if head is not None:
+        return [head]
+    return _users_in_role(Role.RECRUITMENT_HEAD)
+
+
+def escalation_chain(application: Application) -> list[list]:
+    """Levels to notify about an overdue application, lowest first (SPEC.md §1.5:
+    reviewer → recruitment head → operations director). A level that would repeat the
+    previous people is skipped."""
+    levels = [review_assignees(application)]
+    department = application.merchant.department
+    if department is None and application.assignee is not None:
+        profile = getattr(application.assignee, "staff_profile", None)
+        department = profile.department if profile else None
+    head = department_head(department)
+    heads = [head] if head is not None else _users_in_role(Role.RECRUITMENT_HEAD)
+    directors = []
+    if head is not None:
+        profile = getattr(head, "staff_profile", None)
+        manager = profile.manager if profile else None
+        if manager is not None and Role.OPS_DIRECTOR in roles_of(manager):
+            directors = [manager]
+    directors = directors or _users_in_role(Role.OPS_DIRECTOR)
+    for level in (heads, directors):
+        if level and {user.pk for user in level} != {user.pk for user in levels[-1]}:
+            levels.append(level)
+    return levels
+
+
+# --- review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_assign(*, application: Application, by, assignee) -> Application:
+    """A recruitment head (own department) or above assigns the application to a recruiter
+    (or head); the merchant then belongs to that person and their department."""
+    if not permissions.can_review(by, application):
+        raise NotPermitted(_("Only a recruitment head or above may assign applications."))
+    _require_state(application, set(APPLICATION_TRANSITIONS) - {ApplicationStatus.SIGNED} - _closed())
+    if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
+        raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
+    department_id = department_of(assignee)
+    if not (roles_of(by) & COMPANY_WIDE_ROLES or by.is_superuser) and department_id != department_of(by):
+        raise ApplicationError(
+            _("You can assign only members of your own department."), field="recruiter", code="invalid_choice"
+        )
+    application.assignee = assignee
+    application.save(update_fields=["assignee", "updated_at"])
+    merchant = application.merchant
+    merchant.recruiter = assignee
+    merchant.department_id = department_id
+    merchant.save(update_fields=["recruiter", "department", "updated_at"])
+    notify(
+        assignee,
+        kind="application_assigned",
+        title=_("Application assigned to you: %(name)s") % {"name": application.company_name},
+        url=f"/admin/merchants/application/{application.pk}/change/",
+    )
+    return application
+
+
+def _closed():
+    return {status for status, targets in APPLICATION_TRANSITIONS.items() if not targets}
+
+
+@transaction.atomic
+def site_visit_record(
+    *, application: Application, by, visited_on: dt.date, notes: str, media=()
+) -> SiteVisit:
+    """Record a site visit (实地考察) with its photos and videos. The first one moves an
+    application in review to ``site_visit``."""
+    if not permissions.can_record_visit_or_evaluation(by, application):
+        raise NotPermitted(_("Only the assigned recruiter or a reviewer may record site visits."))
+    _require_state(application, REVIEW_STATUSES)
+    if visited_on is None:
+        raise ApplicationError(_("Please enter the date of the visit."), field="visited_on", code="required")
+    if visited_on > timezone.localdate():
+        raise ApplicationError(_("The visit date cannot be in the future."), field="visited_on", code="future")
+    notes = (notes or "").strip()
+    if not notes:
+        raise ApplicationError(_("Please describe what you found."), field="notes", code="required")
+    inspected = [
+        (file, *inspect_upload(file, allowed=ALLOWED_MEDIA_TYPES, max_size=MAX_MEDIA_SIZE, field="media"))
+        for file in media or ()
+    ]
+    visit = SiteVisit.objects.create(application=application, visited_on=visited_on, notes=notes, visitor=by)
+    for file, content_type, size, sha256 in inspected:
+        item = SiteVisitMedia(
+            visit=visit,
+            kind=ALLOWED_MEDIA_TYPES[content_type],
+            original_name=(getattr(file, "name", "") or "")[:255],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+        )
+        item.file.save(getattr(file, "name", "") or "media", file, save=False)
+        item.save()
+    if application.status == ApplicationStatus.IN_REVIEW:
+        application_transition(application=application, to_status=ApplicationStatus.SITE_VISIT, by=by)
+    return visit
+
+
+@transaction.atomic
+def evaluation_record(*, application: Application, by, data: dict):
+    """Record a star evaluation (SPEC.md §2) for the application's merchant; the scoring
+    app computes and versions it."""
+    if not permissions.can_record_visit_or_evaluation(by, application):
+        raise NotPermitted(_("Only the assigned recruiter or a reviewer may record evaluations."))
+    _require_state(application, REVIEW_STATUSES)
+    from scoring.services import evaluation_create
+
+    return evaluation_create(merchant=application.merchant, evaluator=by, data=data)
+
+
+def latest_evaluation(merchant):
+    try:
+        from scoring.selectors import latest_evaluation as scoring_latest_evaluation
+    except ImportError:  # the scoring app is not installed yet
+        return None
+    return scoring_latest_evaluation(merchant)
+
+
+def approval_blockers(application: Application) -> list[str]:
+    """Why the application cannot be approved yet (empty when it can): a star evaluation
+    must be on file; dining & entertainment needs a site visit (SPEC.md §1.3)."""
+    reasons = []
+    if latest_evaluation(application.merchant) is None:
+        reasons.append(_("Record a star evaluation before approving."))
+    if application.category == Category.DINING_ENTERTAINMENT and not application.site_visits.exists():
+        reasons.append(_("Dining & entertainment merchants need a site visit before approval."))
+    return reasons
+
+
+@transaction.atomic
+def application_approve(*, application: Application, by, reason: str = "") -> Application:
+    """Approve: the contract is rendered and sent to the merchant (contract_sent)."""
+    if not permissions.can_review(by, application):
+        raise NotPermitted(_("Only a recruitment head or above may approve applications."))
+    _require_state(application, REVIEW_STATUSES)
+    blockers = approval_blockers(application)
+    if blockers:
+        raise InvalidTransition(" ".join(str(b) for b in blockers), code="approval_requirements_missing")
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.APPROVED,
+        by=by,
+        reason=(reason or "").strip(),
+        fields={"decided_at": now, "decided_by": by, "decision_reason": (reason or "").strip()},
+    )
+    contract_render(application=application)
+    application_transition(application=application, to_status=ApplicationStatus.CONTRACT_SENT, by=by)
+    _notify_merchant(
+        application,
+        kind="application_approved",
+        title=_("Your application is approved"),
+        body=_("Please read and sign your contract in the portal."),
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_changes(*, application: Application, by, reason: str) -> Application:
+    """Send the application back to the merchant with what to fix (reason required)."""
+    if not permissions.can_review(by, application):
+        raise NotPermitted(_("Only a recruitment head or above may request changes."))
+    _require_state(application, REVIEW_STATUSES)
+    reason = _require_reason(reason)
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.NEEDS_CHANGES,
+        by=by,
+        reason=reason,
+        fields={
+            "decided_at": now,
+            "decided_by": by,
+            "decision_reason": reason,
+            "resubmit_due": resubmit_deadline(now),
+        },
+    )
+    _notify_merchant(
+        application,
+        kind="application_needs_changes",
+        title=_("Your application needs changes"),
+        body=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, by, reason: str) -> Application:
+    """Reject the application (reason required). A decision: never deleted."""
+    if not permissions.can_review(by, application):
+        raise NotPermitted(_("Only a recruitment head or above may reject applications."))
+    _require_state(application, REVIEW_STATUSES)
+    reason = _require_reason(reason)
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.REJECTED,
+        by=by,
+        reason=reason,
+        fields={"decided_at": timezone.now(), "decided_by": by, "decision_reason": reason},
+    )
+    _notify_merchant(application, kind="application_rejected", title=_("Your application was rejected"), body=reason)
+    return application
+
+
+@transaction.atomic
+def application_expire(*, application: Application, now: dt.datetime | None = None) -> bool:
+    """Expire a needs_changes application whose resubmission deadline has passed."""
+    now = now or timezone.now()
+    if application.status != ApplicationStatus.NEEDS_CHANGES or not application.resubmit_due:
+        return False
+    if application.resubmit_due >= now:
+        return False
+    try:
+        application_transition(
+            application=application,
+            to_status=ApplicationStatus.EXPIRED,
+            reason="not resubmitted within 15 days",
+        )
+    except InvalidTransition:
+        return False
+    _notify_merchant(
+        application,
+        kind="application_expired",
+        title=_("Your application has expired"),
+        body=_("It was not resubmitted within 15 days. You may start a new application."),
+        dedupe_key=f"merchants:application:{application.pk}:expired",
+    )
+    return True
+
+
+# --- the contract ------------------------------------------------------------------
+
+
+def agreed_rates(merchant) -> dict:
+    """The rates the contract prints, from the commissions app. Before that app offers
+    its selector the contract says the rates follow the standard table."""
+    try:
+        from commissions.selectors import merchant_rates
+    except ImportError:
+        logger.warning("commissions.selectors.merchant_rates is not available; contract without rates")
+        return {"prepaid_rate": None, "bank_card_fee": None, "prepaid_reference": "", "bank_card_reference": ""}
+    rates = merchant_rates(merchant) or {}
+    return {
+        "prepaid_rate": _decimal_text(rates.get("prepaid_rate")),
+        "bank_card_fee": _decimal_text(rates.get("bank_card_fee")),
+        "prepaid_reference": str(rates.get("prepaid_reference") or ""),
+        "bank_card_reference": str(rates.get("bank_card_reference") or ""),
+    }
+
+
+def _decimal_text(value) -> str | None:
+    if value is None:
+        return None
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def contract_number(application: Application, moment: dt.datetime) -> str:
+    return f"ZS-{moment.astimezone(SHANGHAI):%Y%m%d}-{application.pk:06d}"
+
+
+def _contract_context(contract: Contract, application: Application, signature: dict | None = None) -> dict:
+    return {
+        "contract": contract,
+        "application": application,
+        "merchant": application.merchant,
+        "terms": contract.terms,
+        "signature": signature,
+        "category_label": Category(application.category).label,
+        "entity_type_label": EntityType(application.entity_type).label,
+    }
+
+
+def contract_render(*, application: Application) -> Contract:
+    """Render the contract PDF with the merchant's data and agreed rates (on approval)."""
+    from workplace.pdf import render_pdf
+
+    now = timezone.now()
+    evaluation = latest_evaluation(application.merchant)
+    contract = Contract(
+        application=application,
+        merchant=application.merchant,
+        number=contract_number(application, now),
+        terms={
+            **agreed_rates(application.merchant),
+            "issued_on": now.astimezone(SHANGHAI).date().isoformat(),
+            "merchant_class": getattr(evaluation, "merchant_class", "") or "",
+        },
+        rendered_at=now,
+    )
+    pdf = render_pdf("merchants/pdf/contract.html", _contract_context(contract, application))
+    contract.rendered_sha256 = hashlib.sha256(pdf).hexdigest()
+    contract.rendered_pdf.save(f"{contract.number}.pdf", ContentFile(pdf), save=False)
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def contract_sign(*, application: Application, user, signer_name: str, consent, ip_address: str | None) -> Contract:
+    """The merchant signs online: typed name + consent; time and IP kept; the signed PDF
+    (contract + signature block) is stored with its SHA-256. The merchant becomes active
+    and is attributed to its recruiter, with its star class at this moment."""
+    from workplace.pdf import render_pdf
+
+    if not permissions.is_portal_owner(user, application):
+        raise NotPermitted(_("Only the merchant may sign its contract."))
+    _require_state(application, {ApplicationStatus.CONTRACT_SENT})
+    signer_name = (signer_name or "").strip() if isinstance(signer_name, str) else ""
+    if not signer_name:
+        raise ApplicationError(_("Type your full name to sign."), field="signer_name", code="required")
+    if len(signer_name) > 100:
+        raise ApplicationError(_("At most %(count)d characters.") % {"count": 100}, field="signer_name", code="max_length")
+    if consent is not True:
+        raise ApplicationError(_("You must agree to the contract to sign it."), field="consent", code="required")
+    contract = Contract.objects.select_for_update().get(application=application)
+    now = timezone.now()
+    signature = {
+        "signer_name": signer_name,
+        "signed_at": now.astimezone(SHANGHAI),
+        "ip_address": ip_address or "",
+        "contract_sha256": contract.rendered_sha256,
+    }
+    pdf = render_pdf("merchants/pdf/contract.html", _contract_context(contract, application, signature))
+    contract.signed_sha256 = hashlib.sha256(pdf).hexdigest()
+    contract.signed_pdf.save(f"{contract.number}-signed.pdf", ContentFile(pdf), save=False)
+    contract.signer_name = signer_name
+    contract.consent = True
+    contract.signed_at = now
+    contract.signer_ip = ip_address or None
+    contract.signed_by = user
+    contract.save(
+        update_fields=["signed_pdf", "signed_sha256", "signer_name", "consent", "signed_at", "signer_ip", "signed_by"]
+    )
+    application_transition(application=application, to_status=ApplicationStatus.SIGNED, by=user)
+    _sync_merchant_profile(application)
+    merchant = application.merchant
+    merchant_class = ""
+    try:
+        from scoring.selectors import evaluation_at
+    except ImportError:
+        evaluation_at = None
+    if evaluation_at is not None:
+        evaluation = evaluation_at(merchant, now)
+        merchant_class = getattr(evaluation, "merchant_class", "") or ""
+    merchant_transition(
+        merchant=merchant,
+        to_status=MerchantStatus.ACTIVE,
+        by=user,
+        reason="contract signed",
+        fields={"signed_at": now, "signing_recruiter": merchant.recruiter, "signed_class": str(merchant_class)},
+    )
+    for recipient in review_assignees(application):
+        notify(
+            recipient,
+            kind="contract_signed",
+            title=_("Contract signed: %(name)s") % {"name": merchant.name},
+        )
+    return contract
+
+
+# --- the merchant's lifecycle ------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_transition(*, merchant: Merchant, to_status: str, by=None, reason: str = "", fields=None) -> Merchant:
+    """Move a merchant along ``MERCHANT_TRANSITIONS`` (conditional update) and record it."""
+    from_status = merchant.status
+    if to_status not in MERCHANT_TRANSITIONS.get(from_status, ()):
+        raise InvalidTransition(
+            _("A merchant that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": MerchantStatus(from_status).label, "to": MerchantStatus(to_status).label},
+            extra={"status": from_status},
+        )
+    now = timezone.now()
+    fields = dict(fields or {})
+    moved = Merchant.objects.filter(pk=merchant.pk, status=from_status).update(
+        status=to_status, updated_at=now, **fields
+    )
+    if not moved:
+        raise InvalidTransition(_("The merchant was changed by someone else; reload and try again."))
+    merchant.status = to_status
+    for name, value in fields.items():
+        setattr(merchant, name, value)
+    MerchantStatusChange.objects.create(
+        merchant=merchant,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason or "",
+        changed_by=by if getattr(by, "pk", None) else None,
+        changed_at=now,
+    )
+    return merchant
+
+
+def _require_lifecycle_permission(by, merchant):
+    if not permissions.can_change_merchant_status(by, merchant):
+        raise NotPermitted(_("Only the merchant's recruiter or their managers may change its status."))
+
+
+@transaction.atomic
+def merchant_suspend(*, merchant: Merchant, by, reason: str) -> Merchant:
+    _require_lifecycle_permission(by, merchant)
+    reason = _require_reason(reason)
+    return merchant_transition(
+        merchant=merchant, to_status=MerchantStatus.SUSPENDED, by=by, reason=reason, fields={"status_reason": reason[:500]}
+    )
+
+
+@transaction.atomic
+def merchant_reactivate(*, merchant: Merchant, by, reason: str = "") -> Merchant:
+    _require_lifecycle_permission(by, merchant)
+    return merchant_transition(
+        merchant=merchant, to_status=MerchantStatus.ACTIVE, by=by, reason=(reason or "").strip(), fields={"status_reason": ""}
+    )
+
+
+@transaction.atomic
+def merchant_terminate(*, merchant: Merchant, by, reason: str, when: dt.datetime | None = None) -> Merchant:
+    """Terminate (退机, churn): counted in the recruiter's churn rate (SPEC.md §5.4)."""
+    _require_lifecycle_permission(by, merchant)
+    reason = _require_reason(reason)
+    return merchant_transition(
+        merchant=merchant,
+        to_status=MerchantStatus.TERMINATED,
+        by=by,
+        reason=reason,
+        fields={"terminated_at": when or timezone.now(), "status_reason": reason[:500]},
+    )
+
+
+# --- POS terminals -----------------------------------------------------------------
+
+
+@transaction.atomic
+def terminal_create(
+    *, merchant: Merchant, by, serial: str, installed_on: dt.date, pays_service_fee: bool = True
+) -> Terminal:
+    if not permissions.can_change_merchant_status(by, merchant):
+        raise NotPermitted(_("Only staff in charge of the merchant may add terminals."))
+    serial = (serial or "").strip()
+    if not serial:
+        raise ApplicationError(_("Please enter the serial number."), field="serial", code="required")
+    if Terminal.objects.filter(serial=serial).exists():
+        raise ApplicationError(_("A terminal with this serial number exists."), field="serial", code="unique")
+    if installed_on is None:
+        raise ApplicationError(_("Please enter the installation date."), field="installed_on", code="required")
+    return Terminal.objects.create(
+        merchant=merchant, serial=serial, installed_on=installed_on, pays_service_fee=pays_service_fee
+    )
+
+
+@transaction.atomic
+def terminal_remove(*, terminal: Terminal, by, removed_on: dt.date) -> Terminal:
+    if not permissions.can_change_merchant_status(by, terminal.merchant):
+        raise NotPermitted(_("Only staff in charge of the merchant may remove terminals."))
+    if removed_on is None or removed_on < terminal.installed_on:
+        raise ApplicationError(
+            _("The removal date cannot be before the installation date."), field="removed_on", code="invalid"
+        )
+    terminal.removed_on = removed_on
+    terminal.save(update_fields=["removed_on"])
+    return terminal
+
+
+# --- deadlines (SPEC.md §1.5) ------------------------------------------------------
+
+# Statuses in which each deadline runs, and the field holding it.
+DEADLINES = {
+    "system_check": ((ApplicationStatus.SUBMITTED, ApplicationStatus.AUTO_CHECK), "check_due"),
+    "review": ((ApplicationStatus.IN_REVIEW, ApplicationStatus.SITE_VISIT), "review_due"),
+}
+
+
+def escalation_level_due(due: dt.datetime, level: int) -> dt.datetime:
+    """When level ``level`` is notified about a deadline ``due``: the reminder (level 0)
+    once it has passed, each level up after one more working day."""
+    from workplace.calendar import add_working_days
+
+    if level == 0:
+        return due
+    return add_working_days(due.astimezone(SHANGHAI).date(), level).deadline
+
+
+def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
+    """Remind, escalate and expire from the database state, so a missed run catches up
+    and a repeated one sends nothing twice (each notice has a dedupe key).
+
+    Overdue system checks and reviews: the assignee is reminded when the deadline passes,
+    then each working day later the next level up (recruitment head, then operations
+    director) is told. Needs-changes applications past their resubmission deadline expire.
+    """
+    now = now or timezone.now()
+    sent = {"reminders": 0, "escalations": 0, "expired": 0}
+    for deadline_kind, (statuses, field) in DEADLINES.items():
+        overdue = (
+            Application.objects.filter(status__in=statuses, **{f"{field}__lt": now})
+            .select_related(
+                "merchant__recruiter",
+                "merchant__department__head__staff_profile__manager",
+                "assignee__staff_profile__department__head__staff_profile__manager",
+            )
+            .order_by("pk")
+        )
+        for application in overdue:
+            due = getattr(application, field)
+            for level, recipients in enumerate(escalation_chain(application)):
+                if now <= escalation_level_due(due, level):
+                    break
+                for recipient in recipients:
+                    if _deadline_notice(application, deadline_kind, due, level, recipient):
+                        sent["escalations" if level else "reminders"] += 1
+    expiring = Application.objects.filter(
+        status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now
+    ).select_related("merchant__user")
+    for application in expiring:
+        sent["expired"] += application_expire(application=application, now=now)
+    return sent
+
+
+def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: int, recipient) -> bool:
+    if deadline_kind == "system_check":
+        title = _("System check overdue: %(name)s") if level == 0 else _("Escalated: system check overdue for %(name)s")
+    else:
+        title = _("Review overdue: %(name)s") if level == 0 else _("Escalated: review overdue for %(name)s")
+    body = _("It was due by %(due)s.") % {"due": _format_moment(due)}
+    notification = notify(
+        recipient,
+        kind=f"application_{deadline_kind}_{'reminder' if level == 0 else 'escalation'}",
+        title=title % {"name": application.company_name},
+        body=body,
+        url=f"/admin/merchants/application/{application.pk}/change/",
+        dedupe_key=f"merchants:application:{application.pk}:{deadline_kind}:{due:%Y%m%d%H%M%S}:{level}:{recipient.pk}",
+    )
+    return notification is not None
+
+
+def stalled_system_checks_run(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Run the system check for submitted applications whose queued check never ran (a
+    lost task or a broker outage). Safe alongside the normal task: the run claims first."""
+    cutoff = timezone.now() - older_than
+    ran = 0
+    for application_id in Application.objects.filter(
+        status=ApplicationStatus.SUBMITTED, submitted_at__lt=cutoff
+    ).values_list("pk", flat=True)[:200]:
+        ran += application_run_system_check(application_id=application_id) is not None
+    return ran
