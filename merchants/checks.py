@@ -251,3 +251,13 @@ def run_checks(
         findings += check_expiry(document.kind, document.valid_until, today=today, document_id=document.id)
     findings += check_address(address, district)
     return findings
+
+
+def complete_uscc(first17: str) -> str:
+    """A full USCC from its first 17 characters (demo data and tests)."""
+    return first17 + uscc_check_character(first17)
+
+
+def complete_ric(first17: str) -> str:
+    """A full resident ID number from its first 17 digits (demo data and tests)."""
+    return first17 + ric_check_digit(first17)
