@@ -32,9 +32,9 @@ class RateInputField(serializers.DecimalField):
         kwargs.setdefault("decimal_places", 4)
         kwargs.setdefault("min_value", Decimal("0.0001"))
         kwargs.setdefault("max_value", Decimal("100"))
-        super().__init__(**kwargs)
         message = _("Enter a rate above 0 and at most 100.")
-        self.error_messages = {**self.error_messages, "min_value": message, "max_value": message}
+        kwargs["error_messages"] = {"min_value": message, "max_value": message, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
 
 
 class QuoteRequestSerializer(serializers.Serializer):
