@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from workplace.calendar import SHANGHAI, due_at, end_of_day
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
@@ -151,6 +152,75 @@ def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
     return end_of_day(local_date + dt.timedelta(days=RESUBMIT_CALENDAR_DAYS))
 
 
+# --- who may do what, in which state ---------------------------------------------
+
+_OPEN_STATUSES = frozenset(
+    status for status, targets in APPLICATION_TRANSITIONS.items() if targets
+)
+_WITHDRAWABLE = frozenset(
+    status for status, targets in APPLICATION_TRANSITIONS.items() if ApplicationStatus.WITHDRAWN in targets
+)
+# action → (may this user act on an application they can see?, statuses it is allowed in,
+# the message when the role may not)
+ACTIONS = {
+    "edit": (permissions.is_portal_owner, EDITABLE_STATUSES, _lazy("Only the merchant may edit its application.")),
+    "upload": (permissions.is_portal_owner, EDITABLE_STATUSES, _lazy("Only the merchant may change its documents.")),
+    "submit": (
+        permissions.is_portal_owner,
+        frozenset({ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CHANGES}),
+        _lazy("Only the merchant may submit its application."),
+    ),
+    "withdraw": (permissions.is_portal_owner, _WITHDRAWABLE, _lazy("Only the merchant may withdraw its application.")),
+    "sign": (
+        permissions.is_portal_owner,
+        frozenset({ApplicationStatus.CONTRACT_SENT}),
+        _lazy("Only the merchant may sign its contract."),
+    ),
+    "assign": (
+        permissions.can_review,
+        _OPEN_STATUSES - {ApplicationStatus.CONTRACT_SENT, ApplicationStatus.APPROVED},
+        _lazy("Only a recruitment head or above may assign applications."),
+    ),
+    "site_visit": (
+        permissions.can_record_visit_or_evaluation,
+        REVIEW_STATUSES,
+        _lazy("Only the assigned recruiter or a reviewer may record site visits."),
+    ),
+    "evaluation": (
+        permissions.can_record_visit_or_evaluation,
+        REVIEW_STATUSES,
+        _lazy("Only the assigned recruiter or a reviewer may record evaluations."),
+    ),
+    "approve": (permissions.can_review, REVIEW_STATUSES, _lazy("Only a recruitment head or above may approve applications.")),
+    "request_changes": (
+        permissions.can_review,
+        REVIEW_STATUSES,
+        _lazy("Only a recruitment head or above may request changes."),
+    ),
+    "reject": (permissions.can_review, REVIEW_STATUSES, _lazy("Only a recruitment head or above may reject applications.")),
+}
+
+
+def application_action_check(*, application: Application, user, action: str) -> None:
+    """Raise ``NotPermitted`` (403) if ``user`` may not do ``action`` on an application
+    they can see, else ``InvalidTransition`` (409) if its status does not allow it.
+    The API calls this before validating the input, so a wrong role or state is
+    reported as such whatever the body."""
+    may, statuses, refusal = ACTIONS[action]
+    if not may(user, application):
+        raise NotPermitted(refusal)
+    _require_state(application, statuses)
+
+
+def application_allowed_actions(*, application: Application, user) -> list[str]:
+    """The actions ``user`` may take now (to show the right buttons)."""
+    allowed = []
+    for action, (may, statuses, _refusal) in ACTIONS.items():
+        if application.status in statuses and may(user, application):
+            allowed.append(action)
+    return allowed
+
+
 # --- the merchant's application ----------------------------------------------------
 
 
@@ -230,9 +300,7 @@ def application_create(*, user, data: dict) -> Application:
 @transaction.atomic
 def application_update(*, application: Application, user, data: dict) -> Application:
     """The merchant edits its profile while the application is a draft or needs changes."""
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may edit its application."))
-    _require_state(application, EDITABLE_STATUSES)
+    application_action_check(application=application, user=user, action="edit")
     cleaned = _clean_profile(data, partial=True)
     for name, value in cleaned.items():
         setattr(application, name, value)
@@ -279,9 +347,7 @@ def document_add(
     *, application: Application, user, kind: str, file, number: str = "", valid_until: dt.date | None = None
 ) -> Document:
     """The merchant uploads a certificate (PDF, JPEG or PNG by content; at most 10 MB)."""
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may upload its documents."))
-    _require_state(application, EDITABLE_STATUSES)
+    application_action_check(application=application, user=user, action="upload")
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Choose a valid document kind."), field="kind", code="invalid_choice")
     number = (number or "").strip()
@@ -310,9 +376,7 @@ def document_add(
 def document_delete(*, document: Document, user) -> None:
     """The merchant removes a document it uploaded, while it may still edit."""
     application = document.application
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may remove its documents."))
-    _require_state(application, EDITABLE_STATUSES)
+    application_action_check(application=application, user=user, action="upload")
     stored = document.file.name
     storage = document.file.storage
     document.delete()
@@ -322,9 +386,7 @@ def document_delete(*, document: Document, user) -> None:
 @transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
     """Submit (or resubmit after changes); the system check runs right after commit."""
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may submit its application."))
-    _require_state(application, {ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CHANGES})
+    application_action_check(application=application, user=user, action="submit")
     now = timezone.now()
     application_transition(
         application=application,
@@ -349,8 +411,7 @@ def application_submit(*, application: Application, user) -> Application:
 @transaction.atomic
 def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
     """The merchant withdraws its application (before signing)."""
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may withdraw its application."))
+    application_action_check(application=application, user=user, action="withdraw")
     application_transition(
         application=application, to_status=ApplicationStatus.WITHDRAWN, by=user, reason=(reason or "").strip()
     )
@@ -515,9 +576,7 @@ def escalation_chain(application: Application) -> list[list]:
 def application_assign(*, application: Application, by, assignee) -> Application:
     """A recruitment head (own department) or above assigns the application to a recruiter
     (or head); the merchant then belongs to that person and their department."""
-    if not permissions.can_review(by, application):
-        raise NotPermitted(_("Only a recruitment head or above may assign applications."))
-    _require_state(application, set(APPLICATION_TRANSITIONS) - {ApplicationStatus.SIGNED} - _closed())
+    application_action_check(application=application, user=by, action="assign")
     if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
         raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
     department_id = department_of(assignee)
@@ -540,19 +599,13 @@ def application_assign(*, application: Application, by, assignee) -> Application
     return application
 
 
-def _closed():
-    return {status for status, targets in APPLICATION_TRANSITIONS.items() if not targets}
-
-
 @transaction.atomic
 def site_visit_record(
     *, application: Application, by, visited_on: dt.date, notes: str, media=()
 ) -> SiteVisit:
     """Record a site visit (实地考察) with its photos and videos. The first one moves an
     application in review to ``site_visit``."""
-    if not permissions.can_record_visit_or_evaluation(by, application):
-        raise NotPermitted(_("Only the assigned recruiter or a reviewer may record site visits."))
-    _require_state(application, REVIEW_STATUSES)
+    application_action_check(application=application, user=by, action="site_visit")
     if visited_on is None:
         raise ApplicationError(_("Please enter the date of the visit."), field="visited_on", code="required")
     if visited_on > timezone.localdate():
@@ -585,9 +638,7 @@ def site_visit_record(
 def evaluation_record(*, application: Application, by, data: dict):
     """Record a star evaluation (SPEC.md §2) for the application's merchant; the scoring
     app computes and versions it."""
-    if not permissions.can_record_visit_or_evaluation(by, application):
-        raise NotPermitted(_("Only the assigned recruiter or a reviewer may record evaluations."))
-    _require_state(application, REVIEW_STATUSES)
+    application_action_check(application=application, user=by, action="evaluation")
     from scoring.services import evaluation_create
 
     return evaluation_create(merchant=application.merchant, evaluator=by, data=data)
@@ -615,9 +666,7 @@ def approval_blockers(application: Application) -> list[str]:
 @transaction.atomic
 def application_approve(*, application: Application, by, reason: str = "") -> Application:
     """Approve: the contract is rendered and sent to the merchant (contract_sent)."""
-    if not permissions.can_review(by, application):
-        raise NotPermitted(_("Only a recruitment head or above may approve applications."))
-    _require_state(application, REVIEW_STATUSES)
+    application_action_check(application=application, user=by, action="approve")
     blockers = approval_blockers(application)
     if blockers:
         raise InvalidTransition(" ".join(str(b) for b in blockers), code="approval_requirements_missing")
@@ -643,9 +692,7 @@ def application_approve(*, application: Application, by, reason: str = "") -> Ap
 @transaction.atomic
 def application_request_changes(*, application: Application, by, reason: str) -> Application:
     """Send the application back to the merchant with what to fix (reason required)."""
-    if not permissions.can_review(by, application):
-        raise NotPermitted(_("Only a recruitment head or above may request changes."))
-    _require_state(application, REVIEW_STATUSES)
+    application_action_check(application=application, user=by, action="request_changes")
     reason = _require_reason(reason)
     now = timezone.now()
     application_transition(
@@ -672,9 +719,7 @@ def application_request_changes(*, application: Application, by, reason: str) ->
 @transaction.atomic
 def application_reject(*, application: Application, by, reason: str) -> Application:
     """Reject the application (reason required). A decision: never deleted."""
-    if not permissions.can_review(by, application):
-        raise NotPermitted(_("Only a recruitment head or above may reject applications."))
-    _require_state(application, REVIEW_STATUSES)
+    application_action_check(application=application, user=by, action="reject")
     reason = _require_reason(reason)
     application_transition(
         application=application,
@@ -786,9 +831,7 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
     and is attributed to its recruiter, with its star class at this moment."""
     from workplace.pdf import render_pdf
 
-    if not permissions.is_portal_owner(user, application):
-        raise NotPermitted(_("Only the merchant may sign its contract."))
-    _require_state(application, {ApplicationStatus.CONTRACT_SENT})
+    application_action_check(application=application, user=user, action="sign")
     signer_name = (signer_name or "").strip() if isinstance(signer_name, str) else ""
     if not signer_name:
         raise ApplicationError(_("Type your full name to sign."), field="signer_name", code="required")

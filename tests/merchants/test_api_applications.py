@@ -1,0 +1,148 @@
+import pytest
+
+from merchants.models import Application, ApplicationStatus, DocumentKind, MerchantStatus
+from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+
+from .conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/applications/"
+
+PROFILE = {
+    "company_name": "阜阳颍州美味餐饮有限公司",
+    "entity_type": "enterprise",
+    "category": "dining_entertainment",
+    "segment": "featured",
+    "uscc": VALID_USCC,
+    "legal_rep_name": "徐明",
+    "legal_rep_id_number": VALID_ID_NUMBER,
+    "address": "人民路18号",
+    "district": "颍州区",
+    "contact_phone": "0558-2212345",
+}
+
+
+def test_it_creates_an_application_with_a_prospect_merchant(client_for, merchant_user):
+    response = client_for(merchant_user).post(URL, PROFILE, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "draft"
+    application = Application.objects.get(pk=body["id"])
+    assert body["merchant"] == application.merchant_id
+    assert application.merchant.status == MerchantStatus.PROSPECT
+    assert application.merchant.user == merchant_user
+
+
+def test_it_names_the_bad_fields(client_for, merchant_user):
+    response = client_for(merchant_user).post(URL, {**PROFILE, "category": "casino", "entity_type": ""}, format="json")
+    assert response.status_code == 400
+    assert {"category", "entity_type"} <= set(response.json())
+    assert not Application.objects.exists()
+
+
+def test_staff_may_not_create_applications(client_for, recruiter):
+    assert client_for(recruiter).post(URL, PROFILE, format="json").status_code == 403
+
+
+def test_it_uploads_submits_and_shows_findings(client_for, merchant_user, django_capture_on_commit_callbacks):
+    client = client_for(merchant_user)
+    application_id = client.post(URL, {**PROFILE, "legal_rep_id_number": "11010519850312124"}, format="json").json()["id"]
+    response = client.post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(), "number": "123", "valid_until": "2030-01-01"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{URL}{application_id}/submit/")
+    assert response.status_code == 200
+    body = client.get(f"{URL}{application_id}/").json()
+    assert body["status"] == "needs_changes"
+    codes = {finding["code"] for finding in body["findings"]}
+    assert codes == {"missing_document", "id_number_invalid"}
+    assert all(finding["blocking"] and finding["message"] for finding in body["findings"])
+
+
+def test_findings_read_in_the_callers_language(client_for, make_application):
+    application = make_application("documents", legal_rep_id_number="")
+    from merchants.services import application_run_system_check, application_submit
+
+    application_submit(application=application, user=application.merchant.user)
+    application_run_system_check(application_id=application.pk)
+    client = client_for(application.merchant.user)
+    english = client.get(f"{URL}{application.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["findings"]
+    assert english[0]["message"] == "The legal representative's ID number is missing."
+
+
+def test_it_refuses_a_png_over_10_mb(client_for, merchant_user):
+    client = client_for(merchant_user)
+    application_id = client.post(URL, PROFILE, format="json").json()["id"]
+    from merchants.samples import png_bytes
+
+    big = png_bytes() + b"\0" * (10 * 1024 * 1024 + 1 - len(png_bytes()))
+    response = client.post(
+        f"{URL}{application_id}/documents/", {"kind": "business_licence", "file": upload(content=big)}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+def test_it_detects_the_type_from_the_content(client_for, merchant_user):
+    client = client_for(merchant_user)
+    application_id = client.post(URL, PROFILE, format="json").json()["id"]
+    response = client.post(
+        f"{URL}{application_id}/documents/",
+        {"kind": DocumentKind.BUSINESS_LICENCE, "file": upload(name="licence.pdf", content_type="application/pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 201
+    assert response.json()["content_type"] == "image/png"
+
+
+def test_other_merchants_get_404(client_for, make_application, other_merchant_user):
+    application = make_application()
+    assert client_for(other_merchant_user).get(f"{URL}{application.pk}/").status_code == 404
+    assert client_for(other_merchant_user).post(f"{URL}{application.pk}/submit/").status_code == 404
+
+
+def test_the_full_flow_through_the_api(
+    client_for, make_application, merchant_user, recruiter, recruitment_head, django_capture_on_commit_callbacks
+):
+    application = make_application(ApplicationStatus.IN_REVIEW, category="dining_entertainment")
+    staff = client_for(recruiter)
+    head = client_for(recruitment_head)
+    response = head.post(f"{URL}{application.pk}/approve/")
+    assert response.status_code == 409
+    assert staff.post(
+        f"{URL}{application.pk}/evaluation/",
+        {"brand": 3, "decoration": "chain_style", "area_sqm": "900", "registered_capital": "2000000",
+         "staff_count": 85, "years_in_business": "5", "frequency": "high"},
+        format="json",
+    ).status_code == 201
+    response = head.post(f"{URL}{application.pk}/approve/")
+    assert response.status_code == 409
+    assert "site visit" in response.json()["detail"] or "实地" in response.json()["detail"]
+    response = staff.post(
+        f"{URL}{application.pk}/site-visit/",
+        {"visited_on": "2026-01-05", "notes": "门店整洁", "media": [upload(name="p.png")]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert staff.post(f"{URL}{application.pk}/approve/").status_code == 403
+    response = head.post(f"{URL}{application.pk}/approve/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "contract_sent"
+    merchant = client_for(merchant_user)
+    pdf = merchant.get(f"{URL}{application.pk}/contract.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert merchant.post(f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": False}, format="json").status_code == 400
+    assert head.post(f"{URL}{application.pk}/sign/", {"signer_name": "张", "consent": True}, format="json").status_code == 403
+    response = merchant.post(
+        f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": True}, format="json", REMOTE_ADDR="10.1.2.3"
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "signed"
+    assert body["contract"]["signer_ip"] == "10.1.2.3"
+    assert len(body["contract"]["signed_sha256"]) == 64
