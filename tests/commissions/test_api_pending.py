@@ -1,0 +1,78 @@
+import time_machine
+import pytest
+
+from tests.factories.commissions import make_merchant, make_request
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/approvals/pending/"
+
+
+def ids(response):
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_it_lists_what_waits_on_the_caller_oldest_first(client_for, recruiter, recruitment_head):
+    with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
+        older = make_request(recruiter, "8.00")
+    with time_machine.travel("2026-11-03 09:00 +0800", tick=False):
+        newer = make_request(recruiter, "7.50")
+    assert ids(client_for(recruitment_head).get(URL)) == [older.pk, newer.pk]
+
+
+def test_a_request_moves_to_the_next_level(client_for, recruiter, recruitment_head, ops_director, general_manager):
+    rate_request = make_request(recruiter, "5.00")
+    assert ids(client_for(ops_director).get(URL)) == []
+    client_for(recruitment_head).post(f"/api/v1/rate-requests/{rate_request.pk}/approve/", {})
+    assert ids(client_for(recruitment_head).get(URL)) == []
+    assert ids(client_for(ops_director).get(URL)) == [rate_request.pk]
+    assert ids(client_for(general_manager).get(URL)) == []
+
+
+def test_lower_levels_are_listed_on_request_for_acting_in_place(client_for, recruiter, ops_director):
+    rate_request = make_request(recruiter, "8.00")
+    body = client_for(ops_director).get(URL, {"include_lower": "true"}).json()
+    assert [(row["id"], row["acting_for"]) for row in body["results"]] == [(rate_request.pk, "recruitment_head")]
+
+
+def test_it_never_shows_the_callers_own_request(client_for, recruitment_head, department):
+    make_request(recruitment_head, "8.00", merchant=make_merchant(recruitment_head, department=department))
+    assert ids(client_for(recruitment_head).get(URL)) == []
+
+
+def test_heads_see_only_their_department(client_for, recruiter, outside_recruiter, recruitment_head, outside_head):
+    mine = make_request(recruiter, "8.00")
+    theirs = make_request(outside_recruiter, "8.00")
+    assert ids(client_for(recruitment_head).get(URL)) == [mine.pk]
+    assert ids(client_for(outside_head).get(URL)) == [theirs.pk]
+
+
+@pytest.mark.parametrize("role", ["recruiter", "customer_service", "dept_head", "admin_user"])
+def test_nothing_waits_on_non_approvers(request, client_for, recruiter, role):
+    make_request(recruiter, "5.00")
+    response = client_for(request.getfixturevalue(role)).get(URL)
+    assert (response.status_code, ids(response)) == (200, [])
+
+
+def test_merchants_are_refused(client_for, merchant_user):
+    assert client_for(merchant_user).get(URL).status_code == 403
+
+
+def test_query_count_is_constant(client_for, recruiter, recruitment_head, queries):
+    client = client_for(recruitment_head)
+    make_request(recruiter, "5.00")
+    client.get(URL)  # warm the per-user role cache
+    queries.assert_constant(lambda: client.get(URL), lambda: make_request(recruiter, "6.00"))
+
+
+def test_the_request_list_query_count_is_constant(client_for, recruiter, recruitment_head, queries):
+    client = client_for(recruitment_head)
+    first = make_request(recruiter, "5.00")
+    client.post(f"/api/v1/rate-requests/{first.pk}/approve/", {"comment": "ok"})
+
+    def grow():
+        grown = make_request(recruiter, "5.00")
+        client.post(f"/api/v1/rate-requests/{grown.pk}/approve/", {"comment": "ok"})
+
+    client.get("/api/v1/rate-requests/")  # warm the per-user role cache
+    queries.assert_constant(lambda: client.get("/api/v1/rate-requests/"), grow)

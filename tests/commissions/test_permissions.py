@@ -1,0 +1,100 @@
+"""Every role's rights on every action of a rate request (SPEC.md §0, §3)."""
+
+import pytest
+
+from tests.factories.commissions import make_merchant, make_request
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/rate-requests/"
+ALL_ROLES = [
+    "recruiter", "second_recruiter", "recruitment_head", "ops_director", "general_manager", "outside_recruiter",
+    "outside_head", "customer_service", "dept_head", "admin_user", "merchant_user",
+]
+
+
+@pytest.fixture
+def head_step(recruiter):
+    """A request whose current step is the recruitment head's (6.90 → head, director)."""
+    return make_request(recruiter, "6.90")
+
+
+# who sees the request (list and detail); 404 otherwise, 403 for merchants (no access at all)
+SEES = {"recruiter": 200, "second_recruiter": 404, "recruitment_head": 200, "ops_director": 200,
+        "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
+        "dept_head": 404, "admin_user": 200, "merchant_user": 403}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_sees_a_request(request, client_for, head_step, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(f"{URL}{head_step.pk}/").status_code == SEES[role]
+    listing = client.get(URL)
+    if SEES[role] == 403:
+        assert listing.status_code == 403
+    else:
+        ids = [row["id"] for row in listing.json()["results"]]
+        assert (head_step.pk in ids) == (SEES[role] == 200)
+
+
+# approving the head's step: only a head of the department, or a higher level in place
+APPROVES = {"recruiter": 403, "second_recruiter": 404, "recruitment_head": 200, "ops_director": 200,
+            "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
+            "dept_head": 404, "admin_user": 403, "merchant_user": 403}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_approves_the_heads_step(request, client_for, head_step, role):
+    response = client_for(request.getfixturevalue(role)).post(f"{URL}{head_step.pk}/approve/", {}, format="json")
+    assert response.status_code == APPROVES[role]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_rejects_the_heads_step(request, client_for, head_step, role):
+    response = client_for(request.getfixturevalue(role)).post(
+        f"{URL}{head_step.pk}/reject/", {"reason": "不同意"}, format="json"
+    )
+    assert response.status_code == APPROVES[role]
+
+
+# the director's step: the head is lower (and their step is done) → 409; GM acts in place
+DIRECTOR_STEP = {"recruiter": 403, "second_recruiter": 404, "recruitment_head": 409, "ops_director": 200,
+                 "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
+                 "dept_head": 404, "admin_user": 403, "merchant_user": 403}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_approves_the_directors_step(request, client_for, recruitment_head, head_step, role):
+    client_for(recruitment_head).post(f"{URL}{head_step.pk}/approve/", {}, format="json")
+    response = client_for(request.getfixturevalue(role)).post(f"{URL}{head_step.pk}/approve/", {}, format="json")
+    assert response.status_code == DIRECTOR_STEP[role]
+
+
+CREATES = {"recruiter": 201, "second_recruiter": 400, "recruitment_head": 403, "ops_director": 403,
+           "general_manager": 403, "outside_recruiter": 400, "outside_head": 400, "customer_service": 403,
+           "dept_head": 400, "admin_user": 403, "merchant_user": 403}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_requests_a_rate_for_the_recruiters_merchant(request, client_for, recruiter, role):
+    merchant = make_merchant(recruiter)
+    response = client_for(request.getfixturevalue(role)).post(
+        URL, {"merchant": merchant.pk, "prepaid_rate": "7.00", "reason": "理由"}, format="json"
+    )
+    assert response.status_code == CREATES[role]
+
+
+def test_a_head_may_not_decide_another_departments_request(client_for, outside_recruiter, recruitment_head):
+    foreign = make_request(outside_recruiter, "8.00")
+    assert client_for(recruitment_head).post(f"{URL}{foreign.pk}/approve/", {}, format="json").status_code == 404
+
+
+def test_the_outside_head_decides_their_own_department(client_for, outside_recruiter, outside_head):
+    foreign = make_request(outside_recruiter, "8.00")
+    response = client_for(outside_head).post(f"{URL}{foreign.pk}/approve/", {}, format="json")
+    assert response.json()["status"] == "approved"
+
+
+def test_anonymous_users_are_refused(api_client, head_step):
+    assert api_client.get(URL).status_code in (401, 403)
+    assert api_client.post(f"{URL}{head_step.pk}/approve/", {}).status_code in (401, 403)

@@ -1,0 +1,97 @@
+import pytest
+
+from commissions.models import RateRequest
+from tests.factories.commissions import make_request
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/commissions/queue/"
+
+
+@pytest.fixture
+def web(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def decide(client, rate_request, decision, comment="", step=None):
+    step = step or rate_request.current_step.role
+    return client.post(f"/commissions/queue/{rate_request.pk}/decide/",
+                       {"decision": decision, "comment": comment, "step": step})
+
+
+def test_it_shows_what_waits_with_the_details(web, recruiter, recruitment_head):
+    make_request(recruiter, "6.90", reason="全市连锁")
+    page = web(recruitment_head).get(QUEUE).content.decode()
+    for text in ["测试商户", "10.00 %", "6.9 %", "69.00 %", "全市连锁"]:
+        assert text in page
+
+
+def test_it_approves_with_a_comment(web, recruiter, recruitment_head):
+    rate_request = make_request(recruiter, "8.00")
+    response = decide(web(recruitment_head), rate_request, "approve", "同意")
+    assert response.status_code == 302
+    rate_request.refresh_from_db()
+    assert rate_request.status == "approved"
+    assert rate_request.steps.get().comment == "同意"
+
+
+def test_a_rejection_without_reason_is_shown_in_the_page(web, recruiter, recruitment_head):
+    rate_request = make_request(recruiter, "8.00")
+    response = decide(web(recruitment_head), rate_request, "reject", "")
+    assert response.status_code == 400
+    assert "invalid-feedback" in response.content.decode()
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
+
+
+def test_a_stale_decision_is_shown_in_the_page(web, recruiter, recruitment_head):
+    rate_request = make_request(recruiter, "6.90")
+    client = web(recruitment_head)
+    decide(client, rate_request, "approve")
+    response = decide(client, rate_request, "approve", step="recruitment_head")
+    assert response.status_code == 409
+    assert 'id="page-error"' in response.content.decode()
+
+
+def test_the_queue_needs_csrf(client, recruiter, recruitment_head):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(recruitment_head)
+    rate_request = make_request(recruiter, "8.00")
+    assert decide(strict, rate_request, "approve").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["recruiter", "customer_service", "merchant_user"])
+def test_others_may_not_open_the_queue(request, web, role):
+    assert web(request.getfixturevalue(role)).get(QUEUE).status_code == 403
+
+
+def test_the_queue_is_in_the_menu_of_approvers(web, recruitment_head, recruiter):
+    assert 'href="/commissions/queue/"' in web(recruitment_head).get("/").content.decode()
+
+
+def test_the_queue_is_not_in_a_recruiters_menu(web, recruiter):
+    page = web(recruiter).get("/").content.decode()
+    assert 'href="/commissions/queue/"' not in page
+    assert 'href="/commissions/requests/"' in page
+
+
+def test_the_outside_head_cannot_decide(web, recruiter, outside_head):
+    rate_request = make_request(recruiter, "8.00")
+    assert decide(web(outside_head), rate_request, "approve").status_code == 404
+
+
+def test_query_count_is_constant(web, recruiter, recruitment_head, queries):
+    client = web(recruitment_head)
+    make_request(recruiter, "5.00")
+    queries.assert_constant(lambda: client.get(QUEUE), lambda: make_request(recruiter, "6.00"))
+
+
+def test_the_request_list_query_count_is_constant(web, recruiter, queries):
+    client = web(recruiter)
+    make_request(recruiter, "5.00")
+    queries.assert_constant(lambda: client.get("/commissions/requests/"), lambda: make_request(recruiter, "6.00"))
