@@ -100,6 +100,12 @@ def _application_for(request, pk) -> Application:
         raise Http404 from None
 
 
+def _posted(request):
+    """The POST data of a POST (even an empty one), None for a GET: an empty POST must
+    still be validated and show "this field is required"."""
+    return request.POST if request.method == "POST" else None
+
+
 def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -203,7 +209,7 @@ class PortalLoginView(auth_views.LoginView):
 def register(request):
     if request.user.is_authenticated:
         return redirect("merchants:portal")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -272,7 +278,7 @@ def application_create(request):
     if existing:
         return redirect("merchants:application_detail", pk=existing[0].pk)
     initial = {"contact_phone": request.session.get("portal_phone", "")}
-    form = ApplicationProfileForm(request.POST or None, initial=initial)
+    form = ApplicationProfileForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_create(user=request.user, data=form.cleaned_data)
@@ -290,7 +296,7 @@ def application_edit(request, pk):
     if not application.is_editable:
         messages.error(request, _("The profile can only be changed while the application is a draft or needs changes."))
         return redirect("merchants:application_detail", pk=application.pk)
-    form = ApplicationProfileForm(request.POST or None, initial=_profile_initial(application))
+    form = ApplicationProfileForm(_posted(request), initial=_profile_initial(application))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(application=application, user=request.user, data=form.cleaned_data)
@@ -409,7 +415,7 @@ def _contract_for(request, pk) -> Contract:
 def contract(request, pk):
     contract = _contract_for(request, pk)
     application = contract.application
-    form = SignContractForm(request.POST or None)
+    form = SignContractForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_sign(
