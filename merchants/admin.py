@@ -1,0 +1,294 @@
+"""The recruiter admin: merchants and applications, scoped like every other surface
+(``merchants_for_user``), lifecycle actions through the services, decisions and history
+never deleted."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from workplace.exceptions import ApplicationError
+
+from . import selectors, services
+from .models import (
+    Application,
+    ApplicationStatusChange,
+    CheckRun,
+    Contract,
+    Document,
+    Finding,
+    Merchant,
+    MerchantStatusChange,
+    SiteVisit,
+    SiteVisitMedia,
+    Terminal,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MerchantStatusChangeInline(ReadOnlyInline):
+    model = MerchantStatusChange
+    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
+    readonly_fields = fields
+    ordering = ["changed_at", "id"]
+
+
+class TerminalInline(admin.TabularInline):
+    model = Terminal
+    extra = 0
+    fields = ["serial", "installed_on", "removed_on", "pays_service_fee"]
+    can_delete = False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "segment", "status", "district", "recruiter", "department", "signed_at"]
+    list_filter = ["status", "category", "segment", "district", "entity_type", "department"]
+    search_fields = ["name", "uscc", "address", "contact_phone"]
+    list_select_related = ["recruiter", "department"]
+    date_hierarchy = "created_at"
+    inlines = [TerminalInline, MerchantStatusChangeInline]
+    actions = ["suspend_merchants", "reactivate_merchants", "terminate_merchants"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "signed_at",
+        "signing_recruiter",
+        "signed_class",
+        "terminated_at",
+        "user",
+        "recruiter",
+        "department",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "entity_type", "category", "segment", "uscc"]}),
+        (_("Premises and contact"), {"fields": ["district", "address", "contact_phone"]}),
+        (_("Ownership"), {"fields": ["user", "recruiter", "department"]}),
+        (
+            _("Lifecycle"),
+            {"fields": ["status", "status_reason", "signed_at", "signing_recruiter", "signed_class", "terminated_at"]},
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.merchants_for_user(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        # Merchants come into being with their application (the portal) only.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _lifecycle(self, request, queryset, *, service, title, needs_reason=True):
+        if needs_reason and "apply" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/merchants/merchant/lifecycle_reason.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": title,
+                    "merchants": queryset,
+                    "form": ReasonForm(),
+                    "action": request.POST.get("action"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        form = ReasonForm(request.POST) if needs_reason else None
+        if form is not None and not form.is_valid():
+            self.message_user(request, _("Please give a reason."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        reason = form.cleaned_data["reason"] if form is not None else ""
+        done = 0
+        for merchant in queryset:
+            try:
+                service(merchant=merchant, by=request.user, reason=reason)
+                done += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{merchant}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d merchant(s) updated.") % {"count": done}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=_("Suspend selected merchants"), permissions=["change_status"])
+    def suspend_merchants(self, request, queryset):
+        return self._lifecycle(request, queryset, service=services.merchant_suspend, title=_("Suspend merchants"))
+
+    @admin.action(description=_("Reactivate selected merchants"), permissions=["change_status"])
+    def reactivate_merchants(self, request, queryset):
+        return self._lifecycle(
+            request, queryset, service=services.merchant_reactivate, title=_("Reactivate merchants"), needs_reason=False
+        )
+
+    @admin.action(description=_("Terminate selected merchants (churn)"), permissions=["change_status"])
+    def terminate_merchants(self, request, queryset):
+        return self._lifecycle(request, queryset, service=services.merchant_terminate, title=_("Terminate merchants"))
+
+    def has_change_status_permission(self, request):
+        return request.user.has_perm("merchants.change_merchant_status")
+
+
+class ApplicationStatusChangeInline(ReadOnlyInline):
+    model = ApplicationStatusChange
+    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
+    readonly_fields = fields
+    ordering = ["changed_at", "id"]
+
+
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ["kind", "number", "valid_until", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+
+class SiteVisitInline(ReadOnlyInline):
+    model = SiteVisit
+    fields = ["visited_on", "notes", "visitor", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Applications by state and deadline. Decisions are taken on the review pages or
+    the API (they run the checks); here they are read."""
+
+    list_display = [
+        "company_name",
+        "status",
+        "category",
+        "district",
+        "assignee",
+        "merchant_recruiter",
+        "submitted_at",
+        "review_due",
+        "resubmit_due",
+    ]
+    list_filter = ["status", "category", "entity_type", "district", "merchant__department"]
+    search_fields = ["company_name", "uscc", "legal_rep_name", "address"]
+    list_select_related = ["merchant", "merchant__recruiter", "assignee"]
+    ordering = ["review_due", "-created_at"]
+    inlines = [DocumentInline, SiteVisitInline, ApplicationStatusChangeInline]
+    readonly_fields = [
+        field.name for field in Application._meta.fields if field.name not in ("id",)
+    ]
+
+    def get_queryset(self, request):
+        return selectors.applications_for_user(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("recruiter"), ordering="merchant__recruiter")
+    def merchant_recruiter(self, application):
+        return application.merchant.recruiter
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+    fields = ["code", "blocking", "params", "document"]
+    readonly_fields = fields
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(admin.ModelAdmin):
+    list_display = ["application", "ran_at", "blocking"]
+    list_filter = ["blocking"]
+    list_select_related = ["application"]
+    inlines = [FindingInline]
+    readonly_fields = ["application", "ran_at", "blocking"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            application__in=selectors.applications_for_user(request.user).values("pk")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SiteVisitMediaInline(ReadOnlyInline):
+    model = SiteVisitMedia
+    fields = ["kind", "original_name", "content_type", "size", "sha256"]
+    readonly_fields = fields
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(admin.ModelAdmin):
+    list_display = ["application", "visited_on", "visitor"]
+    list_select_related = ["application", "visitor"]
+    inlines = [SiteVisitMediaInline]
+    readonly_fields = ["application", "visited_on", "notes", "visitor", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            application__in=selectors.applications_for_user(request.user).values("pk")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["number", "merchant", "rendered_at", "signed_at", "signer_name"]
+    list_select_related = ["merchant"]
+    search_fields = ["number", "merchant__name", "signer_name"]
+    readonly_fields = [field.name for field in Contract._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(merchant__in=selectors.merchants_for_user(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Terminal)
+class TerminalAdmin(admin.ModelAdmin):
+    list_display = ["serial", "merchant", "installed_on", "removed_on", "pays_service_fee"]
+    list_filter = ["pays_service_fee", "merchant__district"]
+    search_fields = ["serial", "merchant__name"]
+    list_select_related = ["merchant"]
+    autocomplete_fields = ["merchant"]
+
+    def get_queryset(self, request):
+        return selectors.terminals_for_user(request.user, super().get_queryset(request))
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,64 @@
+import pytest
+from django.test import Client
+
+from merchants.models import MerchantStatus
+from tests.factories.merchants import ApplicationFactory, MerchantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_recruiter_sees_only_their_merchants(recruiter, second_recruiter, department):
+    MerchantFactory(name="我的商户", recruiter=recruiter, department=department)
+    MerchantFactory(name="同事的商户", recruiter=second_recruiter, department=department)
+    response = signed_in(recruiter).get("/admin/merchants/merchant/")
+    assert response.status_code == 200
+    assert "我的商户" in response.content.decode()
+    assert "同事的商户" not in response.content.decode()
+
+
+def test_a_head_sees_the_department(recruitment_head, recruiter, outside_recruiter, department, other_department):
+    MerchantFactory(name="本部商户", recruiter=recruiter, department=department)
+    MerchantFactory(name="外部商户", recruiter=outside_recruiter, department=other_department)
+    content = signed_in(recruitment_head).get("/admin/merchants/merchant/").content.decode()
+    assert "本部商户" in content and "外部商户" not in content
+
+
+def test_the_merchant_changelist_has_constant_queries(recruiter, department, queries):
+    client = signed_in(recruiter)
+    queries.assert_constant(
+        lambda: client.get("/admin/merchants/merchant/"),
+        lambda: MerchantFactory(recruiter=recruiter, department=department),
+    )
+
+
+def test_the_application_changelist_has_constant_queries(recruitment_head, recruiter, department, queries):
+    client = signed_in(recruitment_head)
+    queries.assert_constant(
+        lambda: client.get("/admin/merchants/application/"),
+        lambda: ApplicationFactory(merchant__recruiter=recruiter, merchant__department=department, assignee=recruiter),
+    )
+
+
+def test_it_terminates_with_a_reason(recruiter, department):
+    merchant = MerchantFactory(recruiter=recruiter, department=department, status=MerchantStatus.ACTIVE)
+    client = signed_in(recruiter)
+    data = {"action": "terminate_merchants", "_selected_action": [merchant.pk]}
+    response = client.post("/admin/merchants/merchant/", data)
+    assert response.status_code == 200 and "reason" in response.content.decode()
+    client.post("/admin/merchants/merchant/", {**data, "apply": "1", "reason": "退机"})
+    merchant.refresh_from_db()
+    assert merchant.status == MerchantStatus.TERMINATED
+    assert merchant.terminated_at is not None
+    change = merchant.status_changes.get()
+    assert (change.to_status, change.reason, change.changed_by) == ("terminated", "退机", recruiter)
+
+
+def test_nobody_deletes_merchants_in_the_admin(admin_user):
+    merchant = MerchantFactory()
+    assert signed_in(admin_user).get(f"/admin/merchants/merchant/{merchant.pk}/delete/").status_code == 403
