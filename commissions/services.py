@@ -274,25 +274,37 @@ def _approver_index() -> dict:
     return index
 
 
+def overdue_cutoff(now: dt.datetime) -> dt.datetime:
+    """A step that became current before this moment has waited more than 1 working day.
+
+    A step activated on day D is due at the end of the first working day after D, so it
+    is overdue once that day is over: exactly when D is before the last working day
+    before today. One calendar lookup per run, not per request.
+    """
+    from workplace.calendar import SHANGHAI, day_info
+
+    day = timezone.localtime(now, SHANGHAI).date() - dt.timedelta(days=1)
+    for _attempt in range(60):  # the longest holiday is far shorter
+        if day_info(day).is_working_day:
+            break
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+
 def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
     """Remind the approvers of every step waiting more than 1 working day. Derived from
     the database each run, so a missed run catches up; each step reminds each approver
     once (dedupe key), however often the job runs. Returns the reminders sent."""
-    from workplace.calendar import due_at
     from workplace.models import Notification
 
     now = now or timezone.now()
-    waiting = (
-        RateRequest.objects.filter(status=RequestStatus.PENDING, current_step__activated_at__isnull=False)
-        .select_related("merchant", "current_step")
-        .order_by("current_step__activated_at")
-    )
+    waiting = RateRequest.objects.filter(
+        status=RequestStatus.PENDING, current_step__activated_at__lt=overdue_cutoff(now)
+    ).select_related("merchant", "current_step")
     due: list[tuple[RateRequest, int, str]] = []
     index = None
     for request in waiting:
         step = request.current_step
-        if due_at(step.activated_at, 1) >= now:
-            continue
         index = index if index is not None else _approver_index()
         for user_id, department_id in index.get(step.role, []):
             if user_id == request.requested_by_id:

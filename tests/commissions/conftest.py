@@ -16,3 +16,19 @@ def request_for(recruiter):
         return make_request(recruiter, rate, **kwargs)
 
     return make
+
+
+def ensure_default_rules():
+    """Transactional tests flush the database, migrated rows included: put SPEC.md §3's
+    defaults back (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("commissions.migrations.0002_default_standards_and_bands")
+    migration.create_defaults(apps, None)
+
+
+@pytest.fixture
+def default_rules(db):
+    ensure_default_rules()
