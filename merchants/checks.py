@@ -46,20 +46,22 @@ class Finding:
 
 # Stable codes and their messages (English source, translated in locale/).
 MESSAGES = {
-    "missing_document": _("The %(kind)s is missing."),
+    "missing_document": _("Missing document: %(kind)s."),
     "uscc_missing": _("The unified social credit code is missing."),
-    "uscc_invalid": _("The unified social credit code “%(value)s” is not valid (wrong length, characters or check character)."),
+    "uscc_invalid": _(
+        "The unified social credit code “%(value)s” is not valid (wrong length, characters or check character)."
+    ),
     "id_number_missing": _("The legal representative's ID number is missing."),
     "id_number_invalid": _("The ID number “%(value)s” is not valid (wrong length, format or check digit)."),
     "id_birth_date_invalid": _("The ID number “%(value)s” does not contain a real past date of birth."),
     "id_region_unverified": _(
         "The region code %(region)s of the ID number could not be verified for the year of birth; please check it."
     ),
-    "document_expired": _("The %(kind)s expired on %(valid_until)s."),
-    "document_expiring": _("The %(kind)s expires on %(valid_until)s, within %(days)s days."),
-    "file_type_invalid": _("The file of the %(kind)s is not a PDF, JPEG or PNG file."),
-    "file_too_large": _("The file of the %(kind)s is larger than 10 MB."),
-    "file_missing": _("The file of the %(kind)s cannot be read; please upload it again."),
+    "document_expired": _("%(kind)s expired on %(valid_until)s."),
+    "document_expiring": _("%(kind)s expires on %(valid_until)s, within %(days)s days; please renew it soon."),
+    "file_type_invalid": _("%(kind)s: the file is not a PDF, JPEG or PNG file."),
+    "file_too_large": _("%(kind)s: the file is larger than 10 MB."),
+    "file_missing": _("%(kind)s: the file cannot be read; please upload it again."),
     "address_missing": _("The business address is missing."),
     "district_missing": _("The district of the business address is missing."),
     "legal_rep_name_missing": _("The name of the legal representative is missing."),
@@ -68,8 +70,8 @@ MESSAGES = {
 
 def finding_message(code: str, params: dict | None = None) -> str:
     params = dict(params or {})
-    if "kind" in params:
-        params["kind"] = str(DocumentKind(params["kind"]).label) if params["kind"] in DocumentKind.values else params["kind"]
+    if params.get("kind") in DocumentKind.values:
+        params["kind"] = str(DocumentKind(params["kind"]).label)
     template = MESSAGES.get(code)
     if template is None:
         return code
