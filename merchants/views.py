@@ -640,15 +640,24 @@ def _review_action(request, pk, *, form_name, build_form, perform, success):
         try:
             perform(application, form.cleaned_data if form is not None else {})
         except ApplicationError as error:
-            if form is None:
+            # The service's refusal is shown on the page, with its status (403 for a
+            # role that may not act, 409 for a wrong state, 400 for bad input).
+            # A field error goes next to its field; anything else on top of the page,
+            # where it shows even when the action's panel is hidden from this user.
+            if form is not None and getattr(error, "field", None) in form.fields:
+                form.add_service_error(error)
+            else:
                 messages.error(request, error.message)
-                return redirect("merchants:review_detail", pk=application.pk)
-            form.add_service_error(error)
+            status = error.status_code
         else:
             messages.success(request, success)
             return redirect("merchants:review_detail", pk=application.pk)
-    context = _review_context(request, application, **{form_name: form})
-    return render(request, "merchants/review/detail.html", context, status=400)
+    else:
+        status = 400
+    # Reload: a refused service may have left the instance half-changed in memory.
+    application = _application_for(request, pk)
+    context = _review_context(request, application, **({form_name: form} if form is not None else {}))
+    return render(request, "merchants/review/detail.html", context, status=status)
 
 
 @reviewer_staff_required

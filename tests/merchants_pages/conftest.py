@@ -127,3 +127,25 @@ def make_application(django_capture_on_commit_callbacks):
         return application
 
     return make
+
+
+@pytest.fixture
+def assigned_application(make_application, merchant_user, recruitment_head, recruiter):
+    """In review, assigned by the head to ``recruiter`` (department ``recruitment``)."""
+    return make_application(
+        merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter
+    )
+
+
+@pytest.fixture
+def outside_application(make_application, other_merchant_user, outside_head, outside_recruiter):
+    """In review in the other department."""
+    return make_application(
+        other_merchant_user,
+        status=ApplicationStatus.IN_REVIEW,
+        head=outside_head,
+        assignee=outside_recruiter,
+        company_name="阜阳颍东超市有限公司",
+        district="颍东区",
+        category="supermarket",
+    )
