@@ -1,0 +1,77 @@
+import pytest
+from django.utils import timezone
+
+from commissions.models import CommissionStandard
+from tests.factories.commissions import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_an_admin_adds_a_new_version_of_a_standard(admin_client):
+    today = timezone.localdate().isoformat()
+    response = admin_client.post("/admin/commissions/commissionstandard/add/", {
+        "category": "dining_entertainment", "effective_from": today, "bank_card_fee": "1.80",
+        "prepaid_commission": "9.00", "note": "2027 调整",
+    })
+    assert response.status_code == 302
+    assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 2
+
+
+def test_a_new_version_cannot_be_backdated(admin_client):
+    response = admin_client.post("/admin/commissions/commissionstandard/add/", {
+        "category": "dining_entertainment", "effective_from": "2021-01-01", "bank_card_fee": "1.80",
+        "prepaid_commission": "9.00",
+    })
+    assert response.status_code == 200
+    assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 1
+
+
+def test_saved_standards_are_history(admin_client):
+    standard = CommissionStandard.objects.first()
+    url = f"/admin/commissions/commissionstandard/{standard.pk}/change/"
+    admin_client.post(url, {"category": standard.category, "effective_from": standard.effective_from,
+                            "bank_card_fee": "0.10", "prepaid_commission": "0.10"})
+    standard.refresh_from_db()
+    assert standard.bank_card_fee != 0.10
+    assert admin_client.post(f"/admin/commissions/commissionstandard/{standard.pk}/delete/", {"post": "yes"}
+                             ).status_code == 403
+
+
+def test_an_admin_adds_a_band_version(admin_client):
+    data = {"effective_from": timezone.localdate().isoformat(), "note": "新",
+            "bands-TOTAL_FORMS": "4", "bands-INITIAL_FORMS": "0", "bands-MIN_NUM_FORMS": "0",
+            "bands-MAX_NUM_FORMS": "4"}
+    for index, (role, bound, inclusive) in enumerate([("recruiter", "80", "on"), ("recruitment_head", "70", "on"),
+                                                      ("ops_director", "50", ""), ("general_manager", "0", "on")]):
+        data.update({f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound,
+                     f"bands-{index}-min_inclusive": inclusive})
+    assert admin_client.post("/admin/commissions/authoritybandset/add/", data).status_code == 302
+    from commissions.selectors import quote_prepaid_rate
+
+    assert quote_prepaid_rate(category="dining_entertainment", prepaid_rate=8).required_role == "recruiter"
+
+
+def test_requests_are_read_only_with_their_steps(admin_client, recruiter):
+    rate_request = make_request(recruiter, "5.00")
+    page = admin_client.get(f"/admin/commissions/raterequest/{rate_request.pk}/change/")
+    assert page.status_code == 200
+    assert "recruitment_head" in page.content.decode() or "招商部负责人" in page.content.decode()
+    assert admin_client.post(f"/admin/commissions/raterequest/{rate_request.pk}/delete/", {"post": "yes"}
+                             ).status_code == 403
+
+
+def test_a_recruiter_sees_only_their_requests_in_the_admin(client, recruiter, outside_recruiter):
+    from workplace.roles import sync_role_permissions
+
+    sync_role_permissions()
+    mine = make_request(recruiter, "8.00")
+    theirs = make_request(outside_recruiter, "8.00")
+    client.force_login(recruiter)
+    page = client.get("/admin/commissions/raterequest/").content.decode()
+    assert mine.reference in page and theirs.reference not in page
