@@ -26,7 +26,13 @@ class WorkplaceConfig(AppConfig):
     }
 
     def ready(self):
+        from django.conf import settings
         from django.db.models.signals import post_migrate
+
+        if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem"):
+            from config.celery import ensure_file_broker_folders
+
+            ensure_file_broker_folders(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
 
         from . import roles
 

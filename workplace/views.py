@@ -1,4 +1,5 @@
 import json
+import os
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -70,6 +71,14 @@ def _check_broker():
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        # The file broker "connects" without its folder; check the folder itself.
+        from config.celery import ensure_file_broker_folders
+
+        ensure_file_broker_folders(options)
+        if not os.access(options["data_folder_in"], os.W_OK):
+            raise RuntimeError("broker folder not writable")
+        return
     with Connection(settings.CELERY_BROKER_URL, transport_options=options, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 

@@ -32,3 +32,16 @@ def test_it_checks_a_real_broker(client, settings):
 
 def test_it_needs_no_login(client):
     assert client.get("/healthz").status_code == 200
+
+
+def test_it_checks_the_file_broker_of_the_embedded_default(client, settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(tmp_path / "queue"),
+        "data_folder_out": str(tmp_path / "queue"),
+        "processed_folder": str(tmp_path / "processed"),
+    }
+    response = client.get("/healthz")
+    assert response.json()["broker"] == "ok"
+    assert (tmp_path / "queue").is_dir()
