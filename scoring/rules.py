@@ -16,10 +16,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# One definition of the classes, shared with merchants (the class recorded at signing).
+from merchants.models import Category, MerchantClass
 from workplace.exceptions import ApplicationError
 
 CENT = Decimal("0.01")
-SUPERMARKET = "supermarket"  # merchants.models.Category.SUPERMARKET
 
 
 class Decoration(models.TextChoices):
@@ -40,14 +41,6 @@ class Frequency(models.TextChoices):
     AVERAGE = "average", gettext_lazy("Average")
     HIGH = "high", gettext_lazy("High")
     VERY_HIGH = "very_high", gettext_lazy("Very high")
-
-
-class MerchantClass(models.TextChoices):
-    """Merchant class (类别)."""
-
-    I = "I", gettext_lazy("Class I")  # noqa: E741 - the business calls it class I
-    II = "II", gettext_lazy("Class II")
-    III = "III", gettext_lazy("Class III")
 
 
 # The seven items, in the order of the source table; also the keys of ``items``.
@@ -189,7 +182,7 @@ def star_score(items: Mapping[str, Decimal]) -> Decimal:
 def merchant_class(score: Decimal, category: str, large_or_chain: bool, rules: RuleTable) -> str:
     """Class I only for large or chain supermarkets, whatever the score; otherwise class II
     from the threshold (12) up, class III below it."""
-    if category == SUPERMARKET and large_or_chain:
+    if category == Category.SUPERMARKET and large_or_chain:
         return MerchantClass.I
     return MerchantClass.II if score >= rules.class_two_threshold else MerchantClass.III
 

@@ -1,6 +1,7 @@
 from decimal import ROUND_HALF_UP
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from merchants.models import Category
@@ -48,11 +49,19 @@ class CalculatorInputSerializer(serializers.Serializer):
         return value
 
 
+# Inline in the schema: merchants' ``signed_class`` has the same choices, and two enum
+# components of one choice set under different names make drf-spectacular warn.
+@extend_schema_field({"type": "string", "enum": list(MerchantClass.values), "description": "I, II or III"})
+class MerchantClassField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=MerchantClass.choices, **kwargs)
+
+
 class CalculatorResultSerializer(serializers.Serializer):
     """The score and class, with each item's points; decimals as strings with 2 places."""
 
     score = serializers.DecimalField(max_digits=6, decimal_places=2, rounding=ROUND_HALF_UP)
-    merchant_class = serializers.ChoiceField(choices=MerchantClass.choices)
+    merchant_class = MerchantClassField()
     items = serializers.DictField(
         child=serializers.DecimalField(max_digits=6, decimal_places=2, rounding=ROUND_HALF_UP)
     )
