@@ -228,6 +228,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workplace.tasks.deliver_pending_email",
         "schedule": crontab(minute="*/5"),
     },
+    # Onboarding deadlines (SPEC.md §1.5): reminders, escalation, expiry of stale changes.
+    "merchants-onboarding-deadlines": {
+        "task": "merchants.tasks.process_onboarding_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
+    # A system check whose task was lost (worker down at submit) is run again.
+    "merchants-stalled-system-checks": {
+        "task": "merchants.tasks.run_stalled_system_checks",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Approval requests waiting more than one working day at their current step (§3).
+    "commissions-remind-overdue-approvals": {
+        "task": "commissions.tasks.remind_overdue_approvals",
+        "schedule": crontab(minute=0, hour="9-18"),
+    },
 }
 
 SITE_NAME = _("Zhaoshang merchant recruitment")
