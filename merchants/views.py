@@ -44,7 +44,6 @@ from .forms import (
 )
 from .models import (
     CLOSED_STATUSES,
-    EDITABLE_STATUSES,
     REVIEW_STATUSES,
     Application,
     ApplicationStatus,
@@ -310,7 +309,8 @@ def application_edit(request, pk):
 
 def _merchant_detail_context(request, application, *, upload_form=None) -> dict:
     documents = list(application.documents.all())
-    editable = application.is_editable
+    allowed = set(services.application_allowed_actions(application=application, user=request.user))
+    editable = "edit" in allowed
     return {
         "application": application,
         "documents": documents,
@@ -324,7 +324,9 @@ def _merchant_detail_context(request, application, *, upload_form=None) -> dict:
         "contract": application.contract if _has_contract(application) else None,
         "upload_form": upload_form or DocumentUploadForm(),
         "editable": editable,
-        "can_withdraw": ApplicationStatus.WITHDRAWN in application.allowed_transitions(),
+        "can_upload": "upload" in allowed,
+        "can_submit": "submit" in allowed,
+        "can_withdraw": "withdraw" in allowed,
     }
 
 
@@ -430,7 +432,8 @@ def contract(request, pk):
         else:
             messages.success(request, _("Thank you: the contract is signed. Welcome to the alliance!"))
             return redirect("merchants:contract", pk=application.pk)
-    can_sign = not contract.is_signed and ApplicationStatus.SIGNED in application.allowed_transitions()
+    allowed = services.application_allowed_actions(application=application, user=request.user)
+    can_sign = not contract.is_signed and "sign" in allowed
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -588,10 +591,7 @@ def _review_context(request, application, **forms) -> dict:
 
     user = request.user
     documents = list(application.documents.all())
-    allowed = application.allowed_transitions()
-    in_review = application.status in REVIEW_STATUSES
-    can_review = permissions.can_review(user, application)
-    can_record = permissions.can_record_visit_or_evaluation(user, application)
+    allowed = set(services.application_allowed_actions(application=application, user=user))
     evaluations = list(evaluations_of_merchant(application.merchant_id)[:5])
     site_visits = list(application.site_visits.all())
     visit_required = application.category == Category.DINING_ENTERTAINMENT
@@ -609,11 +609,13 @@ def _review_context(request, application, **forms) -> dict:
         "evaluation_missing": not evaluations,
         "contract": application.contract if _has_contract(application) else None,
         "previewable_types": PREVIEWABLE_TYPES,
-        "can_assign": can_review and application.status not in CLOSED_STATUSES,
-        "can_record": can_record and in_review,
-        "can_approve": can_review and ApplicationStatus.APPROVED in allowed,
-        "can_request_changes": can_review and ApplicationStatus.NEEDS_CHANGES in allowed and in_review,
-        "can_reject": can_review and ApplicationStatus.REJECTED in allowed,
+        # Only what the user may do now is shown; the services refuse the rest anyway.
+        "can_assign": "assign" in allowed,
+        "can_visit": "site_visit" in allowed,
+        "can_evaluate": "evaluation" in allowed,
+        "can_approve": "approve" in allowed,
+        "can_request_changes": "request_changes" in allowed,
+        "can_reject": "reject" in allowed,
         "assign_form": forms.get("assign_form")
         or AssignForm(
             initial={"recruiter": application.assignee_id}, candidates=_assignable_staff(user), prefix="assign"
@@ -622,7 +624,7 @@ def _review_context(request, application, **forms) -> dict:
         "evaluation_form": forms.get("evaluation_form") or _evaluation_form_for(application),
         "changes_form": forms.get("changes_form") or ReasonForm(prefix="changes"),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
-        "approval_blockers": services.approval_blockers(application) if in_review and can_review else [],
+        "approval_blockers": services.approval_blockers(application) if "approve" in allowed else [],
     }
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from merchants.models import Application, ApplicationStatus, Document
 
@@ -195,7 +196,10 @@ def test_an_incomplete_application_comes_back_with_findings(page_client, merchan
     assert response.context["application"].status == ApplicationStatus.NEEDS_CHANGES
     codes = [finding.code for finding in response.context["findings"]]
     assert codes.count("missing_document") == 2
-    assert "The Business licence is missing." in response.content.decode()
+    # Each finding reads as a message in the reader's language, with its code.
+    content = response.content.decode()
+    assert all(escape(finding.message) in content for finding in response.context["findings"])
+    assert 'data-code="missing_document"' in content
 
 
 def test_a_merchant_fixes_and_resubmits(page_client, merchant_user, make_application, django_capture_on_commit_callbacks):

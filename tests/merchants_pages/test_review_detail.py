@@ -56,13 +56,13 @@ def test_it_shows_the_documents_beside_the_entered_data(page_client, recruitment
 
 def test_a_head_gets_every_action(page_client, recruitment_head, assigned_application):
     context = page_client(recruitment_head).get(url(assigned_application)).context
-    assert all(context[name] for name in ("can_assign", "can_record", "can_approve", "can_request_changes", "can_reject"))
+    assert all(context[name] for name in ("can_assign", "can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject"))
 
 
 def test_the_assigned_recruiter_records_but_does_not_decide(page_client, recruiter, assigned_application):
     response = page_client(recruiter).get(url(assigned_application))
     context = response.context
-    assert context["can_record"]
+    assert context["can_visit"] and context["can_evaluate"]
     assert not any(context[name] for name in ("can_assign", "can_approve", "can_request_changes", "can_reject"))
     assert b'id="approve-form"' not in response.content
     assert b'id="assign-form"' not in response.content
@@ -71,7 +71,7 @@ def test_the_assigned_recruiter_records_but_does_not_decide(page_client, recruit
 def test_no_decision_is_offered_on_a_draft(page_client, ops_director, make_application, merchant_user):
     application = make_application(merchant_user)
     context = page_client(ops_director).get(url(application)).context
-    assert not any(context[name] for name in ("can_record", "can_approve", "can_request_changes", "can_reject"))
+    assert not any(context[name] for name in ("can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject"))
 
 
 def test_it_says_a_site_visit_is_mandatory_for_dining(page_client, recruitment_head, make_application, merchant_user, recruiter):
