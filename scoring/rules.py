@@ -216,13 +216,15 @@ def rate(inputs: Mapping, rules: RuleTable) -> Rating:
 # --- the rule table as stored data -------------------------------------------------------
 
 
-def _decimal(value, where: str) -> Decimal:
+def _decimal(value, where: str, field: str = "bands") -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         number = None
     if number is None or not number.is_finite() or number < 0:
-        raise ApplicationError(_("%(where)s: “%(value)s” is not a number of zero or more.") % {"where": where, "value": value})
+        raise ApplicationError(
+            _("%(where)s: “%(value)s” is not a number of zero or more.") % {"where": where, "value": value}, field=field
+        )
     return number
 
 
@@ -290,5 +292,5 @@ def rule_table_from_data(*, bands, class_two_threshold, brand_min: int, brand_ma
         frequency=choices["frequency"],
         brand_min=brand_min,
         brand_max=brand_max,
-        class_two_threshold=_decimal(class_two_threshold, "class_two_threshold"),
+        class_two_threshold=_decimal(class_two_threshold, "class_two_threshold", "class_two_threshold"),
     )

@@ -13,7 +13,9 @@ STAFF_ROLES = [
     "customer_service",
     "dept_head",
     "admin_user",
+    "second_recruiter",
     "outside_recruiter",
+    "outside_head",
 ]
 
 
@@ -62,8 +64,9 @@ def test_every_staff_role_may_use_it(request, client_for, role_fixture):
     assert post(client_for(user), WORKED_EXAMPLE).status_code == 200
 
 
-def test_merchants_are_refused(client_for, merchant_user):
-    assert post(client_for(merchant_user), WORKED_EXAMPLE).status_code == 403
+@pytest.mark.parametrize("role_fixture", ["merchant_user", "other_merchant_user"])
+def test_merchants_are_refused(request, client_for, role_fixture):
+    assert post(client_for(request.getfixturevalue(role_fixture)), WORKED_EXAMPLE).status_code == 403
 
 
 def test_anonymous_users_are_refused(api_client):

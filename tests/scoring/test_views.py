@@ -20,6 +20,9 @@ STAFF_ROLES = [
     "customer_service",
     "dept_head",
     "admin_user",
+    "second_recruiter",
+    "outside_recruiter",
+    "outside_head",
 ]
 
 
@@ -129,17 +132,26 @@ def test_the_detail_shows_the_evaluation_and_its_versions(recruiter, merchant, e
 
 
 @pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
-def test_outsiders_get_404(outside_recruiter, second_recruiter, evaluation, suffix):
-    for user in (outside_recruiter, second_recruiter):
+def test_outsiders_get_404(outside_recruiter, outside_head, second_recruiter, dept_head, evaluation, suffix):
+    for user in (outside_recruiter, outside_head, second_recruiter, dept_head):
         assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}").status_code == 404
 
 
 @pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
-def test_merchants_get_403(merchant_user, evaluation, suffix):
-    assert browser(merchant_user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}").status_code == 403
+def test_merchants_get_403(merchant_user, other_merchant_user, evaluation, suffix):
+    for user in (merchant_user, other_merchant_user):
+        assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}").status_code == 403
 
 
-@pytest.mark.parametrize("role_fixture", ["recruiter", "recruitment_head", "ops_director", "general_manager", "admin_user"])
+@pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
+def test_anonymous_users_are_sent_to_log_in_from_an_evaluation(evaluation, suffix):
+    response = browser().get(f"/scoring/evaluations/{evaluation.pk}/{suffix}")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "role_fixture", ["recruiter", "recruitment_head", "ops_director", "general_manager", "customer_service", "admin_user"]
+)
 def test_those_who_see_the_merchant_see_the_detail(request, evaluation, role_fixture):
     user = request.getfixturevalue(role_fixture)
     assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/").status_code == 200
