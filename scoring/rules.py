@@ -117,7 +117,8 @@ def brand_points(brand: int, rules: RuleTable) -> Decimal:
     """Brand recognition and local influence: an integer judged by the evaluator (1–5)."""
     if isinstance(brand, bool) or not isinstance(brand, int) or not rules.brand_min <= brand <= rules.brand_max:
         raise ApplicationError(
-            _("Brand must be a whole number from %(min)s to %(max)s.") % {"min": rules.brand_min, "max": rules.brand_max},
+            _("Brand must be a whole number from %(min)s to %(max)s.")
+            % {"min": rules.brand_min, "max": rules.brand_max},
             field="brand",
             code="out_of_range",
         )
@@ -198,7 +199,9 @@ class Rating:
         return {
             "score": f"{self.score:.2f}",
             "merchant_class": str(self.merchant_class),
-            "items": {item: f"{points.quantize(CENT, rounding=ROUND_HALF_UP):.2f}" for item, points in self.items.items()},
+            "items": {
+                item: f"{points.quantize(CENT, rounding=ROUND_HALF_UP):.2f}" for item, points in self.items.items()
+            },
         }
 
 

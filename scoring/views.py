@@ -64,7 +64,10 @@ def calculator(request):
     without JavaScript the "Calculate" button submits the same form. "Save" stores the
     result as an evaluation of the chosen merchant. GET parameters prefill the form
     (e.g. ``?merchant=12`` from a merchant's page)."""
-    rule_set = rule_set_in_force()
+    try:
+        rule_set = rule_set_in_force()
+    except ApplicationError as error:
+        return render(request, "error.html", {"status": 503, "message": error.message}, status=503)
     merchants = merchants_for_user(request.user).only("id", "name", "category").order_by("name")
     source = request.POST if request.method == "POST" else request.GET
     submitted = any(field in source for field in INPUT_FIELDS)

@@ -125,7 +125,9 @@ def test_evaluations_are_read_only_and_never_deleted(admin_user, recruiter, depa
 
 
 def test_the_evaluation_admin_is_scoped(recruiter, department, outside_recruiter, other_department):
-    own = make_evaluation(merchant=ScoringMerchantFactory(name="本部商户", recruiter=recruiter, department=department), evaluator=recruiter)
+    own = make_evaluation(
+        merchant=ScoringMerchantFactory(name="本部商户", recruiter=recruiter, department=department), evaluator=recruiter
+    )
     make_evaluation(
         merchant=ScoringMerchantFactory(name="外部商户", recruiter=outside_recruiter, department=other_department),
         evaluator=outside_recruiter,

@@ -153,3 +153,12 @@ def test_errors_come_in_english_when_asked(client_for, recruiter):
 def test_a_missing_field_is_named_in_chinese(client_for, recruiter):
     body = {key: value for key, value in WORKED_EXAMPLE.items() if key != "staff_count"}
     assert post(client_for(recruiter), body).json() == {"staff_count": ["该字段是必填项。"]}
+
+
+def test_without_a_rule_set_in_force_it_says_so_instead_of_failing(client_for, recruiter):
+    from scoring.models import ScoringRuleSet
+
+    ScoringRuleSet.objects.all().delete()
+    response = post(client_for(recruiter), WORKED_EXAMPLE)
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_rule_set"

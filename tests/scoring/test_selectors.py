@@ -34,7 +34,9 @@ def outside_evaluation(outside_recruiter, other_department):
         ("merchant_user", False, False),
     ],
 )
-def test_it_scopes_evaluations_like_merchants(request, own_evaluation, outside_evaluation, role_fixture, sees_own, sees_outside):
+def test_it_scopes_evaluations_like_merchants(
+    request, own_evaluation, outside_evaluation, role_fixture, sees_own, sees_outside
+):
     user = request.getfixturevalue(role_fixture)
     visible = set(evaluations_for_user(user))
     assert (own_evaluation in visible, outside_evaluation in visible) == (sees_own, sees_outside)

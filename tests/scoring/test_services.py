@@ -39,7 +39,9 @@ def test_it_takes_the_merchants_category_when_none_is_given(merchant, recruiter)
 def test_it_refuses_another_category_than_the_merchants(merchant, recruiter):
     with pytest.raises(ApplicationError) as error:
         evaluation_create(
-            merchant=merchant, evaluator=recruiter, data={**WORKED_EXAMPLE, "category": "supermarket", "large_or_chain": True}
+            merchant=merchant,
+            evaluator=recruiter,
+            data={**WORKED_EXAMPLE, "category": "supermarket", "large_or_chain": True},
         )
     assert error.value.field == "category"
     assert not Evaluation.objects.exists()
@@ -130,7 +132,11 @@ def test_the_seeded_rule_set_holds_the_spec_defaults():
     assert rules.class_two_threshold == Decimal("12.00")
     assert (rules.brand_min, rules.brand_max) == (1, 5)
     assert rules.table.frequency == {
-        "occasional": Decimal(1), "rare": Decimal(4), "average": Decimal(6), "high": Decimal(8), "very_high": Decimal(10)
+        "occasional": Decimal(1),
+        "rare": Decimal(4),
+        "average": Decimal(6),
+        "high": Decimal(8),
+        "very_high": Decimal(10),
     }
 
 

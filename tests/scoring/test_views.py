@@ -150,7 +150,8 @@ def test_anonymous_users_are_sent_to_log_in_from_an_evaluation(evaluation, suffi
 
 
 @pytest.mark.parametrize(
-    "role_fixture", ["recruiter", "recruitment_head", "ops_director", "general_manager", "customer_service", "admin_user"]
+    "role_fixture",
+    ["recruiter", "recruitment_head", "ops_director", "general_manager", "customer_service", "admin_user"],
 )
 def test_those_who_see_the_merchant_see_the_detail(request, evaluation, role_fixture):
     user = request.getfixturevalue(role_fixture)
@@ -183,7 +184,8 @@ def test_the_list_runs_a_constant_number_of_queries(queries, recruiter, departme
     client = browser(recruiter)
 
     def grow():
-        make_evaluation(merchant=ScoringMerchantFactory(recruiter=recruiter, department=department), evaluator=recruiter)
+        merchant = ScoringMerchantFactory(recruiter=recruiter, department=department)
+        make_evaluation(merchant=merchant, evaluator=recruiter)
 
     grow()
     queries.assert_constant(lambda: client.get("/scoring/evaluations/"), grow)
@@ -202,3 +204,10 @@ def test_the_navigation_offers_the_calculator_to_staff(recruiter, merchant_user)
 
     assert CALCULATOR in [item["url"] for item in navigation_for(recruiter)]
     assert CALCULATOR not in [item["url"] for item in navigation_for(merchant_user)]
+
+
+def test_without_a_rule_set_in_force_the_calculator_says_so(recruiter):
+    from scoring.models import ScoringRuleSet
+
+    ScoringRuleSet.objects.all().delete()
+    assert browser(recruiter).get(CALCULATOR).status_code == 503
