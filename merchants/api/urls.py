@@ -14,8 +14,8 @@ urlpatterns = [
     # API.md spells the contract without a trailing slash.
     path(
         "applications/<int:pk>/contract.pdf",
-        views.ApplicationViewSet.as_view({"get": "contract_pdf"}),
-        name="application-contract-pdf-bare",
+        views.ApplicationViewSet.as_view({"get": "contract_pdf"}, detail=True),
+        name="application-contract-pdf",
     ),
     *router.urls,
 ]

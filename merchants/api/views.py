@@ -320,7 +320,7 @@ class ApplicationViewSet(
         summary="The contract PDF (the signed one once signed)",
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
-    @action(detail=True, methods=["get"], url_path="contract.pdf", url_name="contract-pdf")
+    # Routed in urls.py: API.md spells the path without a trailing slash.
     def contract_pdf(self, request, pk=None):
         application = self.get_object()
         contract = Contract.objects.filter(application=application).first()
