@@ -6,12 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from merchants.models import Category
-from workplace.roles import MANAGEMENT_LADDER
-
-from ..models import ApprovalStep, MerchantRate, RateRequest, RequestKind
+from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind
 from ..rules import display_percent
 
-ROLE_CHOICES = [role.value for role in MANAGEMENT_LADDER]
+# The model's choice set, so the schema names one enum for it.
+ROLE_CHOICES = LADDER_CHOICES
 
 
 def percent_text(value) -> str | None:
@@ -177,6 +176,7 @@ class MerchantRateSerializer(serializers.ModelSerializer):
     """A merchant's agreed rate, as staff see it in the history."""
 
     rate = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=RequestKind.choices, read_only=True)
     reference = serializers.CharField(read_only=True)
     approved_by_request = serializers.IntegerField(source="request_id", read_only=True)
 
