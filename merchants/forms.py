@@ -130,7 +130,8 @@ class ApplicationProfileForm(BootstrapMixin, forms.Form):
 
     company_name = forms.CharField(label=_("Company name"), max_length=200)
     entity_type = forms.ChoiceField(label=_("Entity type"), choices=EntityType.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    # No preselected category: it decides the rates and the site-visit rule.
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
     segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, initial=Segment.BASIC)
     uscc = forms.CharField(
         label=_("Unified social credit code"),
@@ -262,6 +263,19 @@ class ReasonForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason.")},
     )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+def request_changes_form(data=None):
+    return ReasonForm(data, prefix="changes", label=_("What must the merchant change?"))
+
+
+def reject_form(data=None):
+    return ReasonForm(data, prefix="reject", label=_("Reason for the rejection"))
 
 
 class EvaluationForm(BootstrapMixin, forms.Form):

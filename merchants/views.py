@@ -36,11 +36,12 @@ from .forms import (
     AssignForm,
     DocumentUploadForm,
     EvaluationForm,
-    ReasonForm,
     RegistrationForm,
     ReviewFilterForm,
     SignContractForm,
     SiteVisitForm,
+    reject_form,
+    request_changes_form,
 )
 from .models import (
     CLOSED_STATUSES,
@@ -622,8 +623,8 @@ def _review_context(request, application, **forms) -> dict:
         ),
         "visit_form": forms.get("visit_form") or SiteVisitForm(initial={"visited_on": timezone.localdate()}, prefix="visit"),
         "evaluation_form": forms.get("evaluation_form") or _evaluation_form_for(application),
-        "changes_form": forms.get("changes_form") or ReasonForm(prefix="changes"),
-        "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
+        "changes_form": forms.get("changes_form") or request_changes_form(),
+        "reject_form": forms.get("reject_form") or reject_form(),
         "approval_blockers": services.approval_blockers(application) if "approve" in allowed else [],
     }
 
@@ -733,7 +734,7 @@ def review_request_changes(request, pk):
         request,
         pk,
         form_name="changes_form",
-        build_form=lambda application: ReasonForm(request.POST, prefix="changes"),
+        build_form=lambda application: request_changes_form(request.POST),
         perform=lambda application, data: services.application_request_changes(
             application=application, by=request.user, reason=data["reason"]
         ),
@@ -748,7 +749,7 @@ def review_reject(request, pk):
         request,
         pk,
         form_name="reject_form",
-        build_form=lambda application: ReasonForm(request.POST, prefix="reject"),
+        build_form=lambda application: reject_form(request.POST),
         perform=lambda application, data: services.application_reject(
             application=application, by=request.user, reason=data["reason"]
         ),
