@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.utils import translation
 
 from merchants import services
 from merchants.models import ApplicationStatus, Category, MerchantStatus
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_approval_is_refused_without_an_evaluation(make_application, recruitment_head):
     application = make_application(ApplicationStatus.SITE_VISIT)
-    with pytest.raises(InvalidTransition) as error:
+    with pytest.raises(InvalidTransition) as error, translation.override("en"):
         services.application_approve(application=application, by=recruitment_head)
     assert "evaluation" in str(error.value.message)
     application.refresh_from_db()
@@ -25,9 +26,10 @@ def test_dining_needs_a_site_visit(make_application, recruitment_head, recruiter
 
     application = make_application(ApplicationStatus.IN_REVIEW, category=Category.DINING_ENTERTAINMENT)
     services.evaluation_record(application=application, by=recruiter, data=WORKED_EXAMPLE)
-    with pytest.raises(InvalidTransition) as error:
+    with pytest.raises(InvalidTransition) as error, translation.override("en"):
         services.application_approve(application=application, by=recruitment_head)
     assert "site visit" in str(error.value.message)
+    assert "evaluation" not in str(error.value.message)
 
 
 def test_other_categories_need_no_site_visit(make_application, recruitment_head, recruiter):
