@@ -143,3 +143,13 @@ class QueryCounter:
 @pytest.fixture
 def queries():
     return QueryCounter()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (browser, concurrency) end with a flush that also empties the
+    rows data migrations seeded (rule tables, standards, groups). Serialized rollback
+    restores them, so later tests see the database as migrated."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
