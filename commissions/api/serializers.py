@@ -6,11 +6,23 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from merchants.models import Category
-from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind
+from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind, RequestStatus
 from ..rules import display_percent
 
-# The model's choice set, so the schema names one enum for it.
 ROLE_CHOICES = LADDER_CHOICES
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlainChoiceField(serializers.ChoiceField):
+    """A choice field the schema shows as a string with its values in the description.
+    Field names such as ``status`` and ``kind`` carry other choice sets in other apps, and
+    the project's schema keeps one enum per field name (no collision warnings)."""
+
+    def __init__(self, *, choices, **kwargs):
+        values = ", ".join(str(value) for value, _label in (c if isinstance(c, tuple) else (c, c) for c in choices))
+        help_text = kwargs.pop("help_text", "")
+        kwargs["help_text"] = f"{help_text} One of: {values}.".strip()
+        super().__init__(choices=choices, **kwargs)
 
 
 def percent_text(value) -> str | None:
@@ -44,12 +56,12 @@ class QuoteRequestSerializer(serializers.Serializer):
 class QuoteSerializer(serializers.Serializer):
     standard_rate = serializers.CharField()
     ratio = serializers.CharField()
-    required_role = serializers.ChoiceField(choices=ROLE_CHOICES)
-    chain = serializers.ListField(child=serializers.ChoiceField(choices=ROLE_CHOICES))
+    required_role = PlainChoiceField(choices=ROLE_CHOICES)
+    chain = serializers.ListField(child=PlainChoiceField(choices=ROLE_CHOICES))
 
 
 class RateRequestCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(label=_("kind"), choices=RequestKind.choices, default=RequestKind.PREPAID)
+    kind = PlainChoiceField(label=_("kind"), choices=RequestKind.choices, default=RequestKind.PREPAID)
     merchant = serializers.IntegerField(label=_("merchant"), min_value=1)
     prepaid_rate = RateInputField(label=_("prepaid-card commission (%)"), required=False, allow_null=True)
     bank_card_fee = RateInputField(label=_("bank-card fee (%)"), required=False, allow_null=True)
@@ -65,7 +77,7 @@ class RateRequestCreateSerializer(serializers.Serializer):
 
 class ApproveSerializer(serializers.Serializer):
     comment = serializers.CharField(label=_("comment"), max_length=2000, required=False, allow_blank=True, default="")
-    step = serializers.ChoiceField(
+    step = PlainChoiceField(
         label=_("step"),
         choices=ROLE_CHOICES,
         required=False,
@@ -75,10 +87,11 @@ class ApproveSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), max_length=2000)
-    step = serializers.ChoiceField(label=_("step"), choices=ROLE_CHOICES, required=False)
+    step = PlainChoiceField(label=_("step"), choices=ROLE_CHOICES, required=False)
 
 
 class StepSerializer(serializers.ModelSerializer):
+    role = PlainChoiceField(choices=ROLE_CHOICES, read_only=True)
     decided_by = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
     comment = serializers.SerializerMethodField()
@@ -93,7 +106,7 @@ class StepSerializer(serializers.ModelSerializer):
     def get_decided_by(self, step):
         return step.decided_by.get_username() if step.decided_by_id else None
 
-    @extend_schema_field(serializers.ChoiceField(choices=["approved", "rejected"], allow_null=True))
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="approved, rejected or null (pending)"))
     def get_decision(self, step):
         return step.decision or None
 
@@ -114,6 +127,9 @@ class RateRequestSerializer(serializers.ModelSerializer):
     """A request as staff see it (merchants never do: it carries the internal standard)."""
 
     reference = serializers.CharField(read_only=True)
+    kind = PlainChoiceField(choices=RequestKind.choices, read_only=True)
+    status = PlainChoiceField(choices=RequestStatus.choices, read_only=True)
+    required_role = PlainChoiceField(choices=ROLE_CHOICES, read_only=True)
     merchant_name = serializers.CharField(source="merchant.name", read_only=True)
     requested_by = serializers.SerializerMethodField()
     prepaid_rate = serializers.SerializerMethodField()
@@ -176,7 +192,7 @@ class MerchantRateSerializer(serializers.ModelSerializer):
     """A merchant's agreed rate, as staff see it in the history."""
 
     rate = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=RequestKind.choices, read_only=True)
+    kind = PlainChoiceField(choices=RequestKind.choices, read_only=True)
     reference = serializers.CharField(read_only=True)
     approved_by_request = serializers.IntegerField(source="request_id", read_only=True)
 

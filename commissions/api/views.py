@@ -16,6 +16,7 @@ from .. import selectors, services
 from ..models import MerchantRate
 from ..rules import display_percent
 from . import serializers
+from .filters import MerchantRateFilter, RateRequestFilter
 
 
 class IsStaffMember(permissions.BasePermission):
@@ -70,7 +71,7 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     permission_classes = [IsStaffMember]
     serializer_class = serializers.RateRequestSerializer
-    filterset_fields = ["status", "kind", "merchant", "required_role"]
+    filterset_class = RateRequestFilter
     search_fields = ["merchant__name", "reason"]
     ordering_fields = ["created_at", "id"]
 
@@ -171,7 +172,7 @@ class MerchantRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsStaffMember]
     serializer_class = serializers.MerchantRateSerializer
-    filterset_fields = ["merchant", "kind"]
+    filterset_class = MerchantRateFilter
     search_fields = []
     ordering_fields = ["effective_from", "id"]
 
