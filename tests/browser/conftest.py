@@ -52,8 +52,8 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         return page
 
     return sign_in
@@ -62,7 +62,7 @@ def login(live_server):
 @pytest.fixture
 def logout(live_server):
     def sign_out(page):
-        page.click("form[action='/accounts/logout/'] button")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("form[action='/accounts/logout/'] button")
 
     return sign_out

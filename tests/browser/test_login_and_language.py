@@ -11,13 +11,13 @@ def test_it_logs_in_and_switches_language(page, live_server, login, recruiter):
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.get_by_role("button", name="退出").is_visible()
 
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Log out").is_visible()
 
-    page.select_option("#language-select", "zh-hans")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
 
