@@ -172,6 +172,10 @@ class RateRequest(models.Model):
     def display_ratio(self):
         return rules.display_percent(self.ratio) if self.ratio is not None else None
 
+    @property
+    def proposed_rate_text(self):
+        return rules.percent_text(self.proposed_rate)
+
 
 class ApprovalStep(models.Model):
     """One level of a request's chain (逐级审批). Created with the request, decided once."""

@@ -55,6 +55,16 @@ def display_percent(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent_text(value) -> str | None:
+    """A percentage as text: two decimals, or more when a proposed rate has them (a rate
+    of 8.499 % is never shown as 8.50 %)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    two = display_percent(value)
+    return f"{two}" if two == value else f"{value.normalize():f}"
+
+
 def required_role_for_ratio(ratio: Decimal, bands) -> str:
     """The lowest level whose band holds ``ratio`` (ratios above 100 % are the
     recruiter's). A ratio no band holds falls to the highest level, never to nobody."""

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from merchants.models import Category
 from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind, RequestStatus
-from ..rules import display_percent
+from ..rules import percent_text
 
 ROLE_CHOICES = LADDER_CHOICES
 
@@ -23,16 +23,6 @@ class PlainChoiceField(serializers.ChoiceField):
         help_text = kwargs.pop("help_text", "")
         kwargs["help_text"] = f"{help_text} One of: {values}.".strip()
         super().__init__(choices=choices, **kwargs)
-
-
-def percent_text(value) -> str | None:
-    """A percentage for the API: two decimals, or more when a proposed rate has them
-    (a rate of 8.499 % is never shown as 8.50 %)."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    two = display_percent(value)
-    return f"{two}" if two == value else f"{value.normalize():f}"
 
 
 class RateInputField(serializers.DecimalField):

@@ -14,7 +14,7 @@ from workplace.roles import Role, has_role, is_staff_member
 
 from .. import selectors, services
 from ..models import MerchantRate
-from ..rules import display_percent
+from ..rules import display_percent, percent_text
 from . import serializers
 from .filters import MerchantRateFilter, RateRequestFilter
 
@@ -196,8 +196,8 @@ class MyRatesView(APIView):
                 {
                     "merchant": merchant.pk,
                     "merchant_name": merchant.name,
-                    "prepaid_rate": serializers.percent_text(rates["prepaid_rate"]),
-                    "bank_card_fee": serializers.percent_text(rates["bank_card_fee"]),
+                    "prepaid_rate": percent_text(rates["prepaid_rate"]),
+                    "bank_card_fee": percent_text(rates["bank_card_fee"]),
                     "prepaid_reference": rates["prepaid_reference"],
                     "bank_card_reference": rates["bank_card_reference"],
                     "pos_fee_waived": selectors.pos_fee_waived(merchant),

@@ -26,7 +26,7 @@ def decide(client, rate_request, decision, comment="", step=None):
 def test_it_shows_what_waits_with_the_details(web, recruiter, recruitment_head):
     make_request(recruiter, "6.90", reason="全市连锁")
     page = web(recruitment_head).get(QUEUE).content.decode()
-    for text in ["测试商户", "10.00 %", "6.9 %", "69.00 %", "全市连锁"]:
+    for text in ["测试商户", "10.00 %", "6.90 %", "69.00 %", "全市连锁"]:
         assert text in page
 
 
@@ -95,3 +95,13 @@ def test_the_request_list_query_count_is_constant(web, recruiter, queries):
     client = web(recruiter)
     make_request(recruiter, "5.00")
     queries.assert_constant(lambda: client.get("/commissions/requests/"), lambda: make_request(recruiter, "6.00"))
+
+
+def test_a_higher_level_acts_in_place_from_the_queue(web, recruiter, general_manager):
+    rate_request = make_request(recruiter, "8.00")
+    page = web(general_manager).get(QUEUE).content.decode()
+    assert f'id="request-{rate_request.pk}"' in page
+    decide(web(general_manager), rate_request, "approve", "负责人出差，代为审批")
+    step = rate_request.steps.get()
+    assert (step.decided_by, step.decided_as, step.acting_for) == (general_manager, "general_manager",
+                                                                   "recruitment_head")
