@@ -162,6 +162,16 @@ def open_application_for_merchant(merchant) -> Application | None:
     ).first()
 
 
+def application_in_progress(user) -> Application | None:
+    """The portal account's application that is not closed yet, if any: a merchant
+    continues that one rather than starting another."""
+    from .models import CLOSED_STATUSES
+
+    return (
+        Application.objects.filter(merchant__user=user).exclude(status__in=CLOSED_STATUSES).order_by("-pk").first()
+    )
+
+
 def applications_of_portal_user(user) -> QuerySet[Application]:
     """The applications of a merchant's portal account, newest first."""
     return Application.objects.filter(merchant__user=user).select_related("merchant")

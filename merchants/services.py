@@ -283,17 +283,12 @@ def application_create(*, user, data: dict) -> Application:
     if Role.MERCHANT not in roles_of(user):
         raise NotPermitted(_("Only a merchant's portal account can apply."))
     cleaned = _clean_profile(data, partial=False)
-    merchant = Merchant.objects.create(
-        name=cleaned["company_name"],
-        category=cleaned["category"],
-        user=user,
-        **{
-            _MERCHANT_FIELD.get(name, name): cleaned[name]
-            for name in _MERCHANT_FIELDS
-            if name in cleaned and name not in ("company_name", "category")
-        },
-    )
+    # Applying again after a rejection, withdrawal or expiry keeps the same prospect.
+    merchant = Merchant.objects.filter(user=user, status=MerchantStatus.PROSPECT).order_by("-pk").first()
+    if merchant is None:
+        merchant = Merchant.objects.create(name=cleaned["company_name"], category=cleaned["category"], user=user)
     application = Application.objects.create(merchant=merchant, created_by=user, **cleaned)
+    _sync_merchant_profile(application)
     return application
 
 

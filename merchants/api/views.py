@@ -16,7 +16,8 @@ from rest_framework.response import Response
 # The evaluation endpoint takes exactly the calculator's inputs (API.md).
 from scoring.api.serializers import CalculatorInputSerializer
 from workplace.api.views import IsStaffMember
-from workplace.roles import is_staff_member
+from workplace.exceptions import Conflict, NotPermitted
+from workplace.roles import Role, has_role, is_staff_member
 
 from .. import selectors, services
 from ..models import Application, ApplicationStatus, Category, Contract, Merchant, MerchantStatus, Segment, SiteVisitMedia
@@ -138,6 +139,12 @@ class ApplicationViewSet(
         return serializer.validated_data
 
     def create(self, request, *args, **kwargs):
+        if not has_role(request.user, Role.MERCHANT):
+            raise NotPermitted(_("Only a merchant's portal account can apply."))
+        if selectors.application_in_progress(request.user) is not None:
+            raise Conflict(
+                _("You already have an application in progress; continue that one."), code="application_in_progress"
+            )
         data = self._valid(s.ApplicationInputSerializer, request.data)
         application = services.application_create(user=request.user, data=data)
         return self._detail(application, status.HTTP_201_CREATED)

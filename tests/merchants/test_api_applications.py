@@ -146,3 +146,50 @@ def test_the_full_flow_through_the_api(
     assert body["status"] == "signed"
     assert body["contract"]["signer_ip"] == "10.1.2.3"
     assert len(body["contract"]["signed_sha256"]) == 64
+
+
+def test_one_application_at_a_time(client_for, merchant_user):
+    client = client_for(merchant_user)
+    first = client.post(URL, PROFILE, format="json").json()
+    response = client.post(URL, PROFILE, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "application_in_progress"
+    client.post(f"{URL}{first['id']}/withdraw/", {}, format="json")
+    again = client.post(URL, {**PROFILE, "company_name": "新名称"}, format="json").json()
+    assert again["merchant"] == first["merchant"]
+    assert Application.objects.get(pk=again["id"]).merchant.name == "新名称"
+
+
+def test_exactly_10_mb_is_accepted(client_for, merchant_user):
+    client = client_for(merchant_user)
+    application_id = client.post(URL, PROFILE, format="json").json()["id"]
+    from merchants.samples import png_bytes
+
+    exact = png_bytes() + b"\0" * (10 * 1024 * 1024 - len(png_bytes()))
+    response = client.post(
+        f"{URL}{application_id}/documents/", {"kind": "legal_rep_id", "file": upload(content=exact)}, format="multipart"
+    )
+    assert response.status_code == 201
+    assert response.json()["size"] == 10 * 1024 * 1024
+
+
+def test_an_empty_or_fake_file_is_refused(client_for, merchant_user):
+    client = client_for(merchant_user)
+    application_id = client.post(URL, PROFILE, format="json").json()["id"]
+    fake = upload(name="licence.pdf", content=b"not really a pdf", content_type="application/pdf")
+    response = client.post(f"{URL}{application_id}/documents/", {"kind": "legal_rep_id", "file": fake}, format="multipart")
+    assert response.status_code == 400 and "file" in response.json()
+    response = client.post(f"{URL}{application_id}/documents/", {"kind": "passport", "file": upload()}, format="multipart")
+    assert response.status_code == 400 and "kind" in response.json()
+    response = client.post(f"{URL}{application_id}/documents/", {"kind": "legal_rep_id"}, format="multipart")
+    assert response.status_code == 400 and "file" in response.json()
+
+
+def test_the_merchant_removes_a_document(client_for, make_application, merchant_user):
+    application = make_application("documents")
+    document = application.documents.first()
+    client = client_for(merchant_user)
+    assert client.delete(f"{URL}{application.pk}/documents/{document.pk}/").status_code == 204
+    assert not application.documents.filter(pk=document.pk).exists()
+    body = client.get(f"{URL}{application.pk}/").json()
+    assert body["missing_documents"] == [document.kind]
