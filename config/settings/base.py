@@ -182,6 +182,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One clear name per choice set shared by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "merchants.models.ApplicationStatus",
+        "MerchantStatusEnum": "merchants.models.MerchantStatus",
+        "DocumentKindEnum": "merchants.models.DocumentKind",
+        "RateRequestStatusEnum": "commissions.models.RequestStatus",
+        "RateRequestKindEnum": "commissions.models.RequestKind",
+        "LadderRoleEnum": "commissions.models.LADDER_CHOICES",
+        "ApproverRoleEnum": "commissions.models.APPROVER_CHOICES",
+    },
 }
 
 # Audit trail (django-auditlog): every model of the product is tracked with actor,
