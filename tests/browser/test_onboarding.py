@@ -179,7 +179,10 @@ def test_the_portal_fits_a_phone(browser, live_server):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     phone = context.new_page()
     register(phone, live_server.url)
-    for path in ("/portal/application/new/", "/portal/"):
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    fill_profile(phone)
+    application_path = phone.url.removeprefix(live_server.url)
+    for path in (application_path, "/portal/", "/portal/rates/"):
         phone.goto(f"{live_server.url}{path}")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375, path
         snapshot(phone, "phone" + path.replace("/", "-"))
