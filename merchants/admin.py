@@ -193,9 +193,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["merchant", "merchant__recruiter", "assignee"]
     ordering = ["review_due", "-created_at"]
     inlines = [DocumentInline, SiteVisitInline, ApplicationStatusChangeInline]
-    readonly_fields = [
-        field.name for field in Application._meta.fields if field.name not in ("id",)
-    ]
+    readonly_fields = [field.name for field in Application._meta.fields if field.name not in ("id",)]
 
     def get_queryset(self, request):
         return selectors.applications_for_user(request.user, super().get_queryset(request))
@@ -226,8 +224,10 @@ class CheckRunAdmin(admin.ModelAdmin):
     readonly_fields = ["application", "ran_at", "blocking"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            application__in=selectors.applications_for_user(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(application__in=selectors.applications_for_user(request.user).values("pk"))
         )
 
     def has_add_permission(self, request):
@@ -251,8 +251,10 @@ class SiteVisitAdmin(admin.ModelAdmin):
     readonly_fields = ["application", "visited_on", "notes", "visitor", "created_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            application__in=selectors.applications_for_user(request.user).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(application__in=selectors.applications_for_user(request.user).values("pk"))
         )
 
     def has_add_permission(self, request):
@@ -270,7 +272,9 @@ class ContractAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Contract._meta.fields]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(merchant__in=selectors.merchants_for_user(request.user).values("pk"))
+        return (
+            super().get_queryset(request).filter(merchant__in=selectors.merchants_for_user(request.user).values("pk"))
+        )
 
     def has_add_permission(self, request):
         return False

@@ -8,8 +8,8 @@ read, so a finding reads in the language of whoever looks at it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import filetype
 from django.utils.translation import gettext_lazy as _

@@ -179,7 +179,9 @@ def _profile(index: int, category: str, district: str) -> dict:
         "segment": SEGMENT_OF.get(category, Segment.BASIC),
         "uscc": complete_uscc(f"{prefix}{region}{organisation}"),
         "legal_rep_name": LEGAL_REPS[index % len(LEGAL_REPS)],
-        "legal_rep_id_number": complete_ric(f"{region}{birth_year}{(index % 12) + 1:02d}{(index % 28) + 1:02d}{index % 1000:03d}"),
+        "legal_rep_id_number": complete_ric(
+            f"{region}{birth_year}{(index % 12) + 1:02d}{(index % 28) + 1:02d}{index % 1000:03d}"
+        ),
         "address": f"{STREETS[index % len(STREETS)]}{10 + index * 3}号",
         "district": district,
         "contact_phone": f"0558-22{index:05d}",
@@ -291,4 +293,3 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
     elif final_state == "terminated":
         services.merchant_terminate(merchant=merchant, by=recruiter, reason="商户退机：经营不善关店。")
         Terminal.objects.filter(merchant=merchant).update(removed_on=timezone.localdate(now))
-

@@ -460,7 +460,9 @@ class Contract(models.Model):
     application = models.OneToOneField(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="contract"
     )
-    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="contracts")
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="contracts"
+    )
     number = models.CharField(_("contract number"), max_length=40, unique=True)
     # The agreed rates as printed, with their approval references (a snapshot: later rate
     # changes never rewrite a contract).
@@ -499,7 +501,9 @@ class Contract(models.Model):
 class Terminal(models.Model):
     """A POS terminal (POS机) installed at a merchant."""
 
-    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="terminals")
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="terminals"
+    )
     serial = models.CharField(_("serial number"), max_length=64, unique=True)
     installed_on = models.DateField(_("installed on"))
     removed_on = models.DateField(_("removed on"), null=True, blank=True)

@@ -121,7 +121,11 @@ def application_missing_documents(application) -> list[str]:
     """The document kinds still missing for the application's entity type — for "what is
     missing before I submit" in the portal."""
     present = set(application.documents.values_list("kind", flat=True))
-    return [str(kind) for kind in checks.required_document_kinds(application.entity_type, application.uscc) if kind not in present]
+    return [
+        str(kind)
+        for kind in checks.required_document_kinds(application.entity_type, application.uscc)
+        if kind not in present
+    ]
 
 
 def application_precheck(application, *, today=None) -> list[checks.Finding]:
@@ -167,9 +171,7 @@ def application_in_progress(user) -> Application | None:
     continues that one rather than starting another."""
     from .models import CLOSED_STATUSES
 
-    return (
-        Application.objects.filter(merchant__user=user).exclude(status__in=CLOSED_STATUSES).order_by("-pk").first()
-    )
+    return Application.objects.filter(merchant__user=user).exclude(status__in=CLOSED_STATUSES).order_by("-pk").first()
 
 
 def applications_of_portal_user(user) -> QuerySet[Application]:

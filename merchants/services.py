@@ -82,7 +82,16 @@ PROFILE_FIELDS = (
     "contact_phone",
 )
 _MERCHANT_FIELD = {"company_name": "name"}
-_MERCHANT_FIELDS = ("company_name", "entity_type", "category", "segment", "uscc", "address", "district", "contact_phone")
+_MERCHANT_FIELDS = (
+    "company_name",
+    "entity_type",
+    "category",
+    "segment",
+    "uscc",
+    "address",
+    "district",
+    "contact_phone",
+)
 
 
 # --- the workflow ------------------------------------------------------------------
@@ -154,9 +163,7 @@ def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
 
 # --- who may do what, in which state ---------------------------------------------
 
-_OPEN_STATUSES = frozenset(
-    status for status, targets in APPLICATION_TRANSITIONS.items() if targets
-)
+_OPEN_STATUSES = frozenset(status for status, targets in APPLICATION_TRANSITIONS.items() if targets)
 _WITHDRAWABLE = frozenset(
     status for status, targets in APPLICATION_TRANSITIONS.items() if ApplicationStatus.WITHDRAWN in targets
 )
@@ -191,13 +198,21 @@ ACTIONS = {
         REVIEW_STATUSES,
         _lazy("Only the assigned recruiter or a reviewer may record evaluations."),
     ),
-    "approve": (permissions.can_review, REVIEW_STATUSES, _lazy("Only a recruitment head or above may approve applications.")),
+    "approve": (
+        permissions.can_review,
+        REVIEW_STATUSES,
+        _lazy("Only a recruitment head or above may approve applications."),
+    ),
     "request_changes": (
         permissions.can_review,
         REVIEW_STATUSES,
         _lazy("Only a recruitment head or above may request changes."),
     ),
-    "reject": (permissions.can_review, REVIEW_STATUSES, _lazy("Only a recruitment head or above may reject applications.")),
+    "reject": (
+        permissions.can_review,
+        REVIEW_STATUSES,
+        _lazy("Only a recruitment head or above may reject applications."),
+    ),
 }
 
 
@@ -312,7 +327,9 @@ def inspect_upload(file, *, allowed: dict, max_size: int, field: str = "file") -
     size = file.size if getattr(file, "size", None) is not None else 0
     if size > max_size:
         raise ApplicationError(
-            _("The file is larger than %(size)s MB.") % {"size": max_size // (1024 * 1024)}, field=field, code="file_too_large"
+            _("The file is larger than %(size)s MB.") % {"size": max_size // (1024 * 1024)},
+            field=field,
+            code="file_too_large",
         )
     if size == 0:
         raise ApplicationError(_("The file is empty."), field=field, code="empty")
@@ -320,7 +337,8 @@ def inspect_upload(file, *, allowed: dict, max_size: int, field: str = "file") -
     content_type = checks.detect_content_type(file.read(261))
     if content_type not in allowed:
         raise ApplicationError(
-            _("This file type is not accepted; upload %(types)s.") % {"types": ", ".join(sorted(set(_type_names(allowed))))},
+            _("This file type is not accepted; upload %(types)s.")
+            % {"types": ", ".join(sorted(set(_type_names(allowed))))},
             field=field,
             code="file_type_invalid",
         )
@@ -441,9 +459,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
     a concurrent run waits for the row and then finds it claimed.
     """
     with transaction.atomic():
-        application = (
-            Application.objects.select_related("merchant").filter(pk=application_id).first()
-        )
+        application = Application.objects.select_related("merchant").filter(pk=application_id).first()
         if application is None or application.status != ApplicationStatus.SUBMITTED:
             return None
         try:
@@ -595,9 +611,7 @@ def application_assign(*, application: Application, by, assignee) -> Application
 
 
 @transaction.atomic
-def site_visit_record(
-    *, application: Application, by, visited_on: dt.date, notes: str, media=()
-) -> SiteVisit:
+def site_visit_record(*, application: Application, by, visited_on: dt.date, notes: str, media=()) -> SiteVisit:
     """Record a site visit (实地考察) with its photos and videos. The first one moves an
     application in review to ``site_visit``."""
     application_action_check(application=application, user=by, action="site_visit")
@@ -831,7 +845,9 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
     if not signer_name:
         raise ApplicationError(_("Type your full name to sign."), field="signer_name", code="required")
     if len(signer_name) > 100:
-        raise ApplicationError(_("At most %(count)d characters.") % {"count": 100}, field="signer_name", code="max_length")
+        raise ApplicationError(
+            _("At most %(count)d characters.") % {"count": 100}, field="signer_name", code="max_length"
+        )
     if consent is not True:
         raise ApplicationError(_("You must agree to the contract to sign it."), field="consent", code="required")
     contract = Contract.objects.select_for_update().get(application=application)
@@ -924,7 +940,11 @@ def merchant_suspend(*, merchant: Merchant, by, reason: str) -> Merchant:
     _require_lifecycle_permission(by, merchant)
     reason = _require_reason(reason)
     return merchant_transition(
-        merchant=merchant, to_status=MerchantStatus.SUSPENDED, by=by, reason=reason, fields={"status_reason": reason[:500]}
+        merchant=merchant,
+        to_status=MerchantStatus.SUSPENDED,
+        by=by,
+        reason=reason,
+        fields={"status_reason": reason[:500]},
     )
 
 
@@ -932,7 +952,11 @@ def merchant_suspend(*, merchant: Merchant, by, reason: str) -> Merchant:
 def merchant_reactivate(*, merchant: Merchant, by, reason: str = "") -> Merchant:
     _require_lifecycle_permission(by, merchant)
     return merchant_transition(
-        merchant=merchant, to_status=MerchantStatus.ACTIVE, by=by, reason=(reason or "").strip(), fields={"status_reason": ""}
+        merchant=merchant,
+        to_status=MerchantStatus.ACTIVE,
+        by=by,
+        reason=(reason or "").strip(),
+        fields={"status_reason": ""},
     )
 
 
@@ -1031,9 +1055,9 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
                 for recipient in recipients:
                     if _deadline_notice(application, deadline_kind, due, level, recipient):
                         sent["escalations" if level else "reminders"] += 1
-    expiring = Application.objects.filter(
-        status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now
-    ).select_related("merchant__user")
+    expiring = Application.objects.filter(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now).select_related(
+        "merchant__user"
+    )
     for application in expiring:
         sent["expired"] += application_expire(application=application, now=now)
     return sent

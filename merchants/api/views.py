@@ -20,7 +20,16 @@ from workplace.exceptions import Conflict, NotPermitted
 from workplace.roles import Role, has_role, is_staff_member
 
 from .. import selectors, services
-from ..models import Application, ApplicationStatus, Category, Contract, Merchant, MerchantStatus, Segment, SiteVisitMedia
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Category,
+    Contract,
+    Merchant,
+    MerchantStatus,
+    Segment,
+    SiteVisitMedia,
+)
 from . import serializers as s
 
 
@@ -35,7 +44,9 @@ def private_file_response(field_file, *, content_type: str, filename: str, as_at
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError, ValueError) as error:
         raise Http404 from error
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename)
+    response = FileResponse(
+        handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -104,7 +115,11 @@ class ApplicationFilter(django_filters.FilterSet):
     ),
 )
 class ApplicationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Onboarding applications (SPEC.md §1)."""
 
@@ -116,9 +131,11 @@ class ApplicationViewSet(
     def get_queryset(self):
         if self.action == "list":
             return selectors.application_list(user=self.request.user)
-        return selectors.applications_for_user(self.request.user).select_related(
-            "merchant", "merchant__recruiter", "merchant__department", "assignee"
-        ).prefetch_related("documents", "site_visits__media", "site_visits__visitor")
+        return (
+            selectors.applications_for_user(self.request.user)
+            .select_related("merchant", "merchant__recruiter", "merchant__department", "assignee")
+            .prefetch_related("documents", "site_visits__media", "site_visits__visitor")
+        )
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -178,7 +195,12 @@ class ApplicationViewSet(
         )
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["applications"], summary="Remove a certificate (draft or needs changes)", request=None, responses={204: None})
+    @extend_schema(
+        tags=["applications"],
+        summary="Remove a certificate (draft or needs changes)",
+        request=None,
+        responses={204: None},
+    )
     @action(detail=True, methods=["delete"], url_path=r"documents/(?P<document_id>\d+)")
     def document_delete(self, request, pk=None, document_id=None):
         application = self.get_object()
@@ -200,7 +222,9 @@ class ApplicationViewSet(
         if document is None:
             raise Http404
         return private_file_response(
-            document.file, content_type=document.content_type, filename=document.original_name or f"document-{document.pk}"
+            document.file,
+            content_type=document.content_type,
+            filename=document.original_name or f"document-{document.pk}",
         )
 
     @extend_schema(
@@ -208,7 +232,9 @@ class ApplicationViewSet(
         summary="Download a site-visit photo or video (staff)",
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
-    @action(detail=True, methods=["get"], url_path=r"site-visit-media/(?P<media_id>\d+)/file", url_name="visit-media-file")
+    @action(
+        detail=True, methods=["get"], url_path=r"site-visit-media/(?P<media_id>\d+)/file", url_name="visit-media-file"
+    )
     def visit_media_file(self, request, pk=None, media_id=None):
         application = self.get_object()
         if not is_staff_member(request.user):
@@ -216,16 +242,28 @@ class ApplicationViewSet(
         item = SiteVisitMedia.objects.filter(pk=media_id, visit__application=application).first()
         if item is None:
             raise Http404
-        return private_file_response(item.file, content_type=item.content_type, filename=item.original_name or f"media-{item.pk}")
+        return private_file_response(
+            item.file, content_type=item.content_type, filename=item.original_name or f"media-{item.pk}"
+        )
 
-    @extend_schema(tags=["applications"], summary="Submit (or resubmit) for the system check", request=None, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["applications"],
+        summary="Submit (or resubmit) for the system check",
+        request=None,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         application = self.get_object()
         services.application_submit(application=application, user=request.user)
         return self._detail(application)
 
-    @extend_schema(tags=["applications"], summary="The merchant withdraws its application", request=s.OptionalReasonSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["applications"],
+        summary="The merchant withdraws its application",
+        request=s.OptionalReasonSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         application = self.get_object()
@@ -234,7 +272,12 @@ class ApplicationViewSet(
         services.application_withdraw(application=application, user=request.user, reason=data.get("reason", ""))
         return self._detail(application)
 
-    @extend_schema(tags=["review"], summary="Assign a recruiter (recruitment head or above)", request=s.AssignSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["review"],
+        summary="Assign a recruiter (recruitment head or above)",
+        request=s.AssignSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         application = self.get_object()
@@ -280,7 +323,12 @@ class ApplicationViewSet(
         )
         return Response(s.SiteVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=["review"], summary="Approve: the contract is rendered and sent", request=s.OptionalReasonSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["review"],
+        summary="Approve: the contract is rendered and sent",
+        request=s.OptionalReasonSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         application = self.get_object()
@@ -289,7 +337,12 @@ class ApplicationViewSet(
         services.application_approve(application=application, by=request.user, reason=data.get("reason", ""))
         return self._detail(application)
 
-    @extend_schema(tags=["review"], summary="Send back to the merchant (reason required)", request=s.ReasonSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["review"],
+        summary="Send back to the merchant (reason required)",
+        request=s.ReasonSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         application = self.get_object()
@@ -298,7 +351,12 @@ class ApplicationViewSet(
         services.application_request_changes(application=application, by=request.user, reason=data["reason"])
         return self._detail(application)
 
-    @extend_schema(tags=["review"], summary="Reject (reason required)", request=s.ReasonSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["review"],
+        summary="Reject (reason required)",
+        request=s.ReasonSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         application = self.get_object()
@@ -307,7 +365,12 @@ class ApplicationViewSet(
         services.application_reject(application=application, by=request.user, reason=data["reason"])
         return self._detail(application)
 
-    @extend_schema(tags=["applications"], summary="The merchant signs its contract", request=s.SignSerializer, responses={200: s.ApplicationSerializer})
+    @extend_schema(
+        tags=["applications"],
+        summary="The merchant signs its contract",
+        request=s.SignSerializer,
+        responses={200: s.ApplicationSerializer},
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         application = self.get_object()
@@ -335,10 +398,14 @@ class ApplicationViewSet(
             raise Http404
         field_file = contract.signed_pdf if contract.signed_pdf else contract.rendered_pdf
         suffix = "-signed" if contract.signed_pdf else ""
-        return private_file_response(field_file, content_type="application/pdf", filename=f"{contract.number}{suffix}.pdf")
+        return private_file_response(
+            field_file, content_type="application/pdf", filename=f"{contract.number}{suffix}.pdf"
+        )
 
 
-class TerminalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class TerminalViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """POS terminals of the merchants the staff member may see."""
 
     serializer_class = s.TerminalSerializer
@@ -353,7 +420,9 @@ class TerminalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        merchant = selectors.merchants_for_user(request.user).filter(pk=serializer.validated_data["merchant"].pk).first()
+        merchant = (
+            selectors.merchants_for_user(request.user).filter(pk=serializer.validated_data["merchant"].pk).first()
+        )
         if merchant is None:
             raise ValidationError({"merchant": [_("No such merchant.")]})
         terminal = services.terminal_create(

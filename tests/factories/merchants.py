@@ -80,7 +80,9 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"NO{n:08d}")
     valid_until = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=365 * 3))
     file = factory.LazyAttribute(
-        lambda document: ContentFile(pdf_bytes() if document.pdf else png_bytes(), name="cert.pdf" if document.pdf else "cert.png")
+        lambda document: ContentFile(
+            pdf_bytes() if document.pdf else png_bytes(), name="cert.pdf" if document.pdf else "cert.png"
+        )
     )
     content_type = factory.LazyAttribute(lambda document: "application/pdf" if document.pdf else "image/png")
     size = factory.LazyAttribute(lambda document: len(pdf_bytes() if document.pdf else png_bytes()))

@@ -79,6 +79,4 @@ def advance(application, status, *, user, reviewer, recruiter):
     services.application_approve(application=application, by=reviewer)
     if status == ApplicationStatus.CONTRACT_SENT:
         return
-    services.contract_sign(
-        application=application, user=user, signer_name="徐明", consent=True, ip_address="10.0.0.8"
-    )
+    services.contract_sign(application=application, user=user, signer_name="徐明", consent=True, ip_address="10.0.0.8")

@@ -47,7 +47,9 @@ def test_staff_may_not_create_applications(client_for, recruiter):
 
 def test_it_uploads_submits_and_shows_findings(client_for, merchant_user, django_capture_on_commit_callbacks):
     client = client_for(merchant_user)
-    application_id = client.post(URL, {**PROFILE, "legal_rep_id_number": "11010519850312124"}, format="json").json()["id"]
+    application_id = client.post(URL, {**PROFILE, "legal_rep_id_number": "11010519850312124"}, format="json").json()[
+        "id"
+    ]
     response = client.post(
         f"{URL}{application_id}/documents/",
         {"kind": "business_licence", "file": upload(), "number": "123", "valid_until": "2030-01-01"},
@@ -82,7 +84,9 @@ def test_it_refuses_a_png_over_10_mb(client_for, merchant_user):
 
     big = png_bytes() + b"\0" * (10 * 1024 * 1024 + 1 - len(png_bytes()))
     response = client.post(
-        f"{URL}{application_id}/documents/", {"kind": "business_licence", "file": upload(content=big)}, format="multipart"
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(content=big)},
+        format="multipart",
     )
     assert response.status_code == 400
     assert "file" in response.json()
@@ -114,12 +118,22 @@ def test_the_full_flow_through_the_api(
     head = client_for(recruitment_head)
     response = head.post(f"{URL}{application.pk}/approve/")
     assert response.status_code == 409
-    assert staff.post(
-        f"{URL}{application.pk}/evaluation/",
-        {"brand": 3, "decoration": "chain_style", "area_sqm": "900", "registered_capital": "2000000",
-         "staff_count": 85, "years_in_business": "5", "frequency": "high"},
-        format="json",
-    ).status_code == 201
+    assert (
+        staff.post(
+            f"{URL}{application.pk}/evaluation/",
+            {
+                "brand": 3,
+                "decoration": "chain_style",
+                "area_sqm": "900",
+                "registered_capital": "2000000",
+                "staff_count": 85,
+                "years_in_business": "5",
+                "frequency": "high",
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
     response = head.post(f"{URL}{application.pk}/approve/")
     assert response.status_code == 409
     assert "site visit" in response.json()["detail"] or "实地" in response.json()["detail"]
@@ -136,8 +150,16 @@ def test_the_full_flow_through_the_api(
     merchant = client_for(merchant_user)
     pdf = merchant.get(f"{URL}{application.pk}/contract.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert merchant.post(f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": False}, format="json").status_code == 400
-    assert head.post(f"{URL}{application.pk}/sign/", {"signer_name": "张", "consent": True}, format="json").status_code == 403
+    assert (
+        merchant.post(
+            f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": False}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        head.post(f"{URL}{application.pk}/sign/", {"signer_name": "张", "consent": True}, format="json").status_code
+        == 403
+    )
     response = merchant.post(
         f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": True}, format="json", REMOTE_ADDR="10.1.2.3"
     )
@@ -177,9 +199,13 @@ def test_an_empty_or_fake_file_is_refused(client_for, merchant_user):
     client = client_for(merchant_user)
     application_id = client.post(URL, PROFILE, format="json").json()["id"]
     fake = upload(name="licence.pdf", content=b"not really a pdf", content_type="application/pdf")
-    response = client.post(f"{URL}{application_id}/documents/", {"kind": "legal_rep_id", "file": fake}, format="multipart")
+    response = client.post(
+        f"{URL}{application_id}/documents/", {"kind": "legal_rep_id", "file": fake}, format="multipart"
+    )
     assert response.status_code == 400 and "file" in response.json()
-    response = client.post(f"{URL}{application_id}/documents/", {"kind": "passport", "file": upload()}, format="multipart")
+    response = client.post(
+        f"{URL}{application_id}/documents/", {"kind": "passport", "file": upload()}, format="multipart"
+    )
     assert response.status_code == 400 and "kind" in response.json()
     response = client.post(f"{URL}{application_id}/documents/", {"kind": "legal_rep_id"}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()

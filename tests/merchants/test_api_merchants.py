@@ -16,10 +16,18 @@ def names(response):
 @pytest.fixture
 def merchants(recruiter, second_recruiter, outside_recruiter, department, other_department, merchant_user):
     return {
-        "mine": MerchantFactory(name="我的", recruiter=recruiter, department=department, user=merchant_user,
-                                category="supermarket", status=MerchantStatus.ACTIVE, district="颍州区"),
-        "colleague": MerchantFactory(name="同事", recruiter=second_recruiter, department=department,
-                                     category="beauty_hair", district="太和县"),
+        "mine": MerchantFactory(
+            name="我的",
+            recruiter=recruiter,
+            department=department,
+            user=merchant_user,
+            category="supermarket",
+            status=MerchantStatus.ACTIVE,
+            district="颍州区",
+        ),
+        "colleague": MerchantFactory(
+            name="同事", recruiter=second_recruiter, department=department, category="beauty_hair", district="太和县"
+        ),
         "outside": MerchantFactory(name="外部", recruiter=outside_recruiter, department=other_department),
     }
 
@@ -87,8 +95,12 @@ def test_the_application_list_has_constant_queries(client_for, recruitment_head,
 
 
 def test_the_application_list_is_scoped(client_for, recruiter, second_recruiter, department, merchant_user):
-    ApplicationFactory(company_name="我的申请", merchant__recruiter=recruiter, merchant__department=department,
-                       merchant__user=merchant_user)
+    ApplicationFactory(
+        company_name="我的申请",
+        merchant__recruiter=recruiter,
+        merchant__department=department,
+        merchant__user=merchant_user,
+    )
     ApplicationFactory(company_name="别人的申请", merchant__recruiter=second_recruiter, merchant__department=department)
     rows = client_for(recruiter).get("/api/v1/applications/").json()["results"]
     assert [row["company_name"] for row in rows] == ["我的申请"]
@@ -99,13 +111,25 @@ def test_the_application_list_is_scoped(client_for, recruiter, second_recruiter,
 def test_terminals_for_staff(client_for, recruiter, merchants):
     client = client_for(recruiter)
     response = client.post(
-        "/api/v1/terminals/", {"merchant": merchants["mine"].pk, "serial": "POS1", "installed_on": "2026-03-15"}, format="json"
+        "/api/v1/terminals/",
+        {"merchant": merchants["mine"].pk, "serial": "POS1", "installed_on": "2026-03-15"},
+        format="json",
     )
     assert response.status_code == 201, response.json()
-    assert client.post(
-        "/api/v1/terminals/", {"merchant": merchants["mine"].pk, "serial": "POS1", "installed_on": "2026-03-15"}, format="json"
-    ).status_code == 400
-    assert client.post(
-        "/api/v1/terminals/", {"merchant": merchants["colleague"].pk, "serial": "POS2", "installed_on": "2026-03-15"}, format="json"
-    ).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/terminals/",
+            {"merchant": merchants["mine"].pk, "serial": "POS1", "installed_on": "2026-03-15"},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/api/v1/terminals/",
+            {"merchant": merchants["colleague"].pk, "serial": "POS2", "installed_on": "2026-03-15"},
+            format="json",
+        ).status_code
+        == 400
+    )
     assert [row["serial"] for row in client.get("/api/v1/terminals/").json()["results"]] == ["POS1"]

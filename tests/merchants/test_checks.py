@@ -228,4 +228,6 @@ def test_messages_follow_the_active_language():
 
 def test_every_code_has_a_message():
     for code in checks.MESSAGES:
-        assert checks.finding_message(code, {"kind": "legal_rep_id", "value": "x", "region": "1", "valid_until": "d", "days": 30})
+        assert checks.finding_message(
+            code, {"kind": "legal_rep_id", "value": "x", "region": "1", "valid_until": "d", "days": 30}
+        )

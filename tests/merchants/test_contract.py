@@ -36,7 +36,9 @@ def test_other_categories_need_no_site_visit(make_application, recruitment_head,
     from tests.factories.scoring import WORKED_EXAMPLE
 
     application = make_application(ApplicationStatus.IN_REVIEW, category=Category.BEAUTY_HAIR)
-    services.evaluation_record(application=application, by=recruiter, data={**WORKED_EXAMPLE, "category": "beauty_hair"})
+    services.evaluation_record(
+        application=application, by=recruiter, data={**WORKED_EXAMPLE, "category": "beauty_hair"}
+    )
     services.application_approve(application=application, by=recruitment_head)
     assert application.status == ApplicationStatus.CONTRACT_SENT
 
@@ -68,16 +70,22 @@ def test_signing_stores_the_signed_pdf_and_activates(make_application, recruiter
 def test_signing_needs_a_name_and_consent(make_application, merchant_user):
     application = make_application(ApplicationStatus.CONTRACT_SENT)
     with pytest.raises(ApplicationError) as error:
-        services.contract_sign(application=application, user=merchant_user, signer_name=" ", consent=True, ip_address=None)
+        services.contract_sign(
+            application=application, user=merchant_user, signer_name=" ", consent=True, ip_address=None
+        )
     assert error.value.field == "signer_name"
     with pytest.raises(ApplicationError) as error:
-        services.contract_sign(application=application, user=merchant_user, signer_name="徐明", consent="yes", ip_address=None)
+        services.contract_sign(
+            application=application, user=merchant_user, signer_name="徐明", consent="yes", ip_address=None
+        )
     assert error.value.field == "consent"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CONTRACT_SENT
 
 
-def test_the_contract_pdf_is_private(client_for, make_application, merchant_user, other_merchant_user, outside_recruiter):
+def test_the_contract_pdf_is_private(
+    client_for, make_application, merchant_user, other_merchant_user, outside_recruiter
+):
     application = make_application(ApplicationStatus.SIGNED)
     url = f"/api/v1/applications/{application.pk}/contract.pdf"
     response = client_for(merchant_user).get(url)

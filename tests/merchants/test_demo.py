@@ -14,8 +14,16 @@ def test_it_seeds_merchants_in_every_state():
     demo.seed(context)
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses >= {
-        "draft", "submitted", "in_review", "site_visit", "needs_changes", "contract_sent", "signed",
-        "rejected", "withdrawn", "expired",
+        "draft",
+        "submitted",
+        "in_review",
+        "site_visit",
+        "needs_changes",
+        "contract_sent",
+        "signed",
+        "rejected",
+        "withdrawn",
+        "expired",
     }
     assert set(Merchant.objects.values_list("status", flat=True)) == set(MerchantStatus.values)
     assert set(Merchant.objects.values_list("district", flat=True)) == set(demo.DISTRICTS)
@@ -24,4 +32,6 @@ def test_it_seeds_merchants_in_every_state():
     assert ("merchant2", "merchant") in context.logins()
     signed = Merchant.objects.filter(status=MerchantStatus.ACTIVE).exclude(signed_class="")
     assert signed.exists()
-    assert not Application.objects.filter(status=ApplicationStatus.NEEDS_CHANGES, check_runs__isnull=True, decided_by__isnull=True).exists()
+    assert not Application.objects.filter(
+        status=ApplicationStatus.NEEDS_CHANGES, check_runs__isnull=True, decided_by__isnull=True
+    ).exists()

@@ -36,7 +36,9 @@ def test_warnings_do_not_block(make_application):
     run_system_check(application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.IN_REVIEW
-    assert list(application.check_runs.get().findings.values_list("code", "blocking")) == [("id_region_unverified", False)]
+    assert list(application.check_runs.get().findings.values_list("code", "blocking")) == [
+        ("id_region_unverified", False)
+    ]
 
 
 def test_blocking_findings_send_it_back_with_15_days(make_application):

@@ -3,7 +3,7 @@
 import pytest
 
 from merchants import services
-from merchants.models import APPLICATION_TRANSITIONS, ApplicationStatus, MERCHANT_TRANSITIONS, MerchantStatus
+from merchants.models import APPLICATION_TRANSITIONS, MERCHANT_TRANSITIONS, ApplicationStatus, MerchantStatus
 from tests.factories.merchants import ApplicationFactory, MerchantFactory
 from workplace.exceptions import InvalidTransition
 
