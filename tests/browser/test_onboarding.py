@@ -97,6 +97,8 @@ def test_a_merchant_is_onboarded_from_registration_to_signed_contract(page, live
     assert page.locator(".checklist-missing").count() == 0
     assert page.locator("#precheck-ok").is_visible()
 
+    # The pages speak Chinese by default.
+    assert page.text_content("#submit-application").strip() == "提交申请"
     page.click("#submit-application")
     page.wait_for_load_state()
     # The system check ran at once (eagerly in tests) and found nothing blocking.
@@ -143,6 +145,7 @@ def test_a_merchant_is_onboarded_from_registration_to_signed_contract(page, live
     assert page.text_content("#evaluations .evaluation-score").strip() == "13.70"
     snapshot(page, "2-review-detail")
 
+    assert page.text_content("#approve-button").strip() == "批准"
     page.click("#approve-button")
     page.wait_for_load_state()
     assert page.locator("[data-status=contract_sent]").first.is_visible()
@@ -160,6 +163,7 @@ def test_a_merchant_is_onboarded_from_registration_to_signed_contract(page, live
 
     page.fill("#id_signer_name", "王芳")
     page.check("#id_consent")
+    assert page.text_content("#sign-button").strip() == "签署"
     page.click("#sign-button")
     page.wait_for_load_state()
     assert page.locator("#contract-signed").is_visible()
