@@ -534,17 +534,29 @@ def _notify_merchant(application: Application, *, kind: str, title: str, body: s
 # --- who handles an application ----------------------------------------------------
 
 
-def _users_in_role(role: str):
-    from django.contrib.auth import get_user_model
+class RoleDirectory:
+    """Active users per role, fetched once per role: a batch job asks for the same
+    people again and again."""
 
-    return list(get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk"))
+    def __init__(self):
+        self._users: dict[str, list] = {}
+
+    def users(self, role: str) -> list:
+        if role not in self._users:
+            from django.contrib.auth import get_user_model
+
+            self._users[role] = list(get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk"))
+        return self._users[role]
+
+    def has_role(self, user, role: str) -> bool:
+        return any(member.pk == user.pk for member in self.users(role))
 
 
 def department_head(department):
     return department.head if department is not None and department.head_id else None
 
 
-def review_assignees(application: Application) -> list:
+def review_assignees(application: Application, directory: RoleDirectory | None = None) -> list:
     """Who must act on the application now: the assignee; else the merchant's recruiter;
     else the head of the merchant's department; else every recruitment head."""
     for candidate in (application.assignee, application.merchant.recruiter):
@@ -553,27 +565,28 @@ def review_assignees(application: Application) -> list:
     head = department_head(application.merchant.department)
     if head is not None:
         return [head]
-    return _users_in_role(Role.RECRUITMENT_HEAD)
+    return (directory or RoleDirectory()).users(Role.RECRUITMENT_HEAD)
 
 
-def escalation_chain(application: Application) -> list[list]:
+def escalation_chain(application: Application, directory: RoleDirectory | None = None) -> list[list]:
     """Levels to notify about an overdue application, lowest first (SPEC.md §1.5:
     reviewer → recruitment head → operations director). A level that would repeat the
     previous people is skipped."""
-    levels = [review_assignees(application)]
+    directory = directory or RoleDirectory()
+    levels = [review_assignees(application, directory)]
     department = application.merchant.department
     if department is None and application.assignee is not None:
         profile = getattr(application.assignee, "staff_profile", None)
         department = profile.department if profile else None
     head = department_head(department)
-    heads = [head] if head is not None else _users_in_role(Role.RECRUITMENT_HEAD)
+    heads = [head] if head is not None else directory.users(Role.RECRUITMENT_HEAD)
     directors = []
     if head is not None:
         profile = getattr(head, "staff_profile", None)
         manager = profile.manager if profile else None
-        if manager is not None and Role.OPS_DIRECTOR in roles_of(manager):
+        if manager is not None and directory.has_role(manager, Role.OPS_DIRECTOR):
             directors = [manager]
-    directors = directors or _users_in_role(Role.OPS_DIRECTOR)
+    directors = directors or directory.users(Role.OPS_DIRECTOR)
     for level in (heads, directors):
         if level and {user.pk for user in level} != {user.pk for user in levels[-1]}:
             levels.append(level)
@@ -1034,9 +1047,16 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
     Overdue system checks and reviews: the assignee is reminded when the deadline passes,
     then each working day later the next level up (recruitment head, then operations
     director) is told. Needs-changes applications past their resubmission deadline expire.
+    Notices already sent are looked up in one query, so a run with nothing new to say
+    costs the same whatever the number of overdue applications.
     """
+    from workplace.models import Notification
+
     now = now or timezone.now()
     sent = {"reminders": 0, "escalations": 0, "expired": 0}
+    directory = RoleDirectory()
+    due_notices = []
+    level_due_cache: dict[tuple, dt.datetime] = {}  # the calendar, asked once per date
     for deadline_kind, (statuses, field) in DEADLINES.items():
         overdue = (
             Application.objects.filter(status__in=statuses, **{f"{field}__lt": now})
@@ -1049,12 +1069,25 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
         )
         for application in overdue:
             due = getattr(application, field)
-            for level, recipients in enumerate(escalation_chain(application)):
-                if now <= escalation_level_due(due, level):
+            for level, recipients in enumerate(escalation_chain(application, directory)):
+                key = (due.astimezone(SHANGHAI).date(), level)
+                if level and key not in level_due_cache:
+                    level_due_cache[key] = escalation_level_due(due, level)
+                if now <= (level_due_cache[key] if level else due):
                     break
                 for recipient in recipients:
-                    if _deadline_notice(application, deadline_kind, due, level, recipient):
-                        sent["escalations" if level else "reminders"] += 1
+                    dedupe_key = _deadline_key(application, deadline_kind, due, level, recipient)
+                    due_notices.append((dedupe_key, application, deadline_kind, due, level, recipient))
+    already = set(
+        Notification.objects.filter(dedupe_key__in=[notice[0] for notice in due_notices]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    for dedupe_key, application, deadline_kind, due, level, recipient in due_notices:
+        if dedupe_key in already:
+            continue
+        if _deadline_notice(application, deadline_kind, due, level, recipient, dedupe_key):
+            sent["escalations" if level else "reminders"] += 1
     expiring = Application.objects.filter(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now).select_related(
         "merchant__user"
     )
@@ -1063,7 +1096,12 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
     return sent
 
 
-def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: int, recipient) -> bool:
+def _deadline_key(application, deadline_kind: str, due: dt.datetime, level: int, recipient) -> str:
+    # The deadline is part of the key: a resubmitted application gets new reminders.
+    return f"merchants:application:{application.pk}:{deadline_kind}:{due:%Y%m%d%H%M%S}:{level}:{recipient.pk}"
+
+
+def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: int, recipient, dedupe_key) -> bool:
     if deadline_kind == "system_check":
         title = _("System check overdue: %(name)s") if level == 0 else _("Escalated: system check overdue for %(name)s")
     else:
@@ -1075,7 +1113,7 @@ def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: i
         title=title % {"name": application.company_name},
         body=body,
         url=f"/admin/merchants/application/{application.pk}/change/",
-        dedupe_key=f"merchants:application:{application.pk}:{deadline_kind}:{due:%Y%m%d%H%M%S}:{level}:{recipient.pk}",
+        dedupe_key=dedupe_key,
     )
     return notification is not None
 

@@ -137,3 +137,19 @@ def test_a_resubmission_stops_the_expiry(needs_changes, merchant_user):
         process_onboarding_deadlines()
     needs_changes.refresh_from_db()
     assert needs_changes.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_repeated_run_costs_the_same_whatever_the_backlog(make_application, queries, other_merchant_user):
+    from tests.factories.workplace import make_user
+
+    users = iter(range(100))
+
+    def grow():
+        with time_machine.travel(MONDAY, tick=False):
+            make_application(ApplicationStatus.IN_REVIEW, user=make_user("merchant", username=f"m{next(users)}"))
+        with at(20):
+            process_onboarding_deadlines()  # sends the new application's notices
+
+    grow()
+    with at(20):
+        queries.assert_constant(process_onboarding_deadlines, grow)
