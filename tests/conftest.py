@@ -145,16 +145,46 @@ def queries():
     return QueryCounter()
 
 
-def pytest_collection_modifyitems(config, items):
-    """Transactional tests (browser, concurrency) end with a flush that also empties the
-    rows data migrations seeded (rule tables, standards, groups). Serialized rollback
-    restores them, so later tests see the database as migrated."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = dict(marker.kwargs) if marker else {}
-        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
-            getattr(item, "fixturenames", ())
-        )
-        if transactional and "serialized_rollback" not in kwargs:
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+_OUR_APPS = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation")
+_database_flushed = False
+
+
+def _replay_data_migrations():
+    """Run our apps' data migrations again (they are idempotent), as on a new database."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    for key in loader.graph.leaf_nodes():
+        for app_label, name in loader.graph.forwards_plan(key):
+            if app_label not in _OUR_APPS:
+                continue
+            for operation in loader.graph.nodes[(app_label, name)].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
+
+
+def pytest_runtest_teardown(item, nextitem):
+    # Transactional tests (browser, concurrency) end with a flush, which also empties the
+    # rows data migrations made (rule tables, standards); the next test puts them back.
+    global _database_flushed
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
+        getattr(item, "fixturenames", ())
+    ):
+        _database_flushed = True
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(request):
+    global _database_flushed
+    # Autouse fixtures run before ``db``: the rows are restored outside the test's
+    # transaction, so they stay for the tests after it too.
+    if _database_flushed and "django_db_setup" in request.fixturenames:
+        from django.db import transaction
+
+        with request.getfixturevalue("django_db_blocker").unblock(), transaction.atomic():
+            _replay_data_migrations()
+        _database_flushed = False
