@@ -62,3 +62,21 @@ def test_it_terminates_with_a_reason(recruiter, department):
 def test_nobody_deletes_merchants_in_the_admin(admin_user):
     merchant = MerchantFactory()
     assert signed_in(admin_user).get(f"/admin/merchants/merchant/{merchant.pk}/delete/").status_code == 403
+
+
+def test_a_recruiter_sees_only_their_applications(recruiter, second_recruiter, department):
+    ApplicationFactory(company_name="我的申请", merchant__recruiter=recruiter, merchant__department=department)
+    ApplicationFactory(company_name="同事申请", merchant__recruiter=second_recruiter, merchant__department=department)
+    content = signed_in(recruiter).get("/admin/merchants/application/").content.decode()
+    assert "我的申请" in content and "同事申请" not in content
+
+
+def test_another_recruiters_merchant_is_not_found(recruiter, second_recruiter, department):
+    merchant = MerchantFactory(recruiter=second_recruiter, department=department)
+    response = signed_in(recruiter).get(f"/admin/merchants/merchant/{merchant.pk}/change/")
+    assert response.status_code == 302  # the admin redirects a missing object to its index
+
+
+def test_merchants_have_no_admin(merchant_user):
+    response = signed_in(merchant_user).get("/admin/merchants/merchant/")
+    assert response.status_code == 302
