@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 
 def ensure_file_broker_folders(options: dict) -> None:
     """The server-less file broker of the embedded default needs its folders."""
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 

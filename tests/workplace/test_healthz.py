@@ -41,6 +41,7 @@ def test_it_checks_the_file_broker_of_the_embedded_default(client, settings, tmp
         "data_folder_in": str(tmp_path / "queue"),
         "data_folder_out": str(tmp_path / "queue"),
         "processed_folder": str(tmp_path / "processed"),
+        "control_folder": str(tmp_path / "control"),
     }
     response = client.get("/healthz")
     assert response.json()["broker"] == "ok"
