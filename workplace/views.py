@@ -80,7 +80,7 @@ def _check_broker():
             raise RuntimeError("broker folder not writable")
         return
     with Connection(settings.CELERY_BROKER_URL, transport_options=options, connect_timeout=2) as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.5, timeout=2)
 
 
 @never_cache
