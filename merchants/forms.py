@@ -11,7 +11,6 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApplicationStatus, Category, DocumentKind, EntityType, Segment
@@ -38,7 +37,7 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -252,7 +251,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SiteVisitForm(BootstrapMixin, forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
     media = MultipleFileField(label=_("Photos and videos"), required=False)
 

@@ -12,9 +12,7 @@ urlpatterns = [
     path("application/<int:pk>/", views.application_detail, name="application_detail"),
     path("application/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("application/<int:pk>/documents/", views.document_upload, name="document_upload"),
-    path(
-        "application/<int:pk>/documents/<int:document_pk>/delete/", views.document_delete, name="document_delete"
-    ),
+    path("application/<int:pk>/documents/<int:document_pk>/delete/", views.document_delete, name="document_delete"),
     path("application/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path("application/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("application/<int:pk>/contract/", views.contract, name="contract"),

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from workplace import services as workplace_services
 from workplace.exceptions import ApplicationError
-from workplace.roles import Role, has_role, is_staff_member, roles_of
+from workplace.roles import Role, has_role, roles_of
 from workplace.scoping import department_of
 
 from . import checks, permissions, selectors, services
@@ -495,7 +495,9 @@ def _file_response(field, content_type: str, filename: str, *, as_attachment: bo
         handle = field.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename)
+    response = FileResponse(
+        handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename
+    )
     # Private files: never cached by shared caches, never sniffed into another type.
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -507,7 +509,9 @@ def document_file(request, document_pk):
     """A certificate's file, to the merchant and staff who may see its application."""
     document = _get_or_404(selectors.documents_for_user(request.user), document_pk)
     filename = document.original_name or f"document-{document.pk}"
-    return _file_response(document.file, document.content_type, filename, as_attachment=request.GET.get("download") == "1")
+    return _file_response(
+        document.file, document.content_type, filename, as_attachment=request.GET.get("download") == "1"
+    )
 
 
 @reviewer_staff_required
@@ -621,7 +625,8 @@ def _review_context(request, application, **forms) -> dict:
         or AssignForm(
             initial={"recruiter": application.assignee_id}, candidates=_assignable_staff(user), prefix="assign"
         ),
-        "visit_form": forms.get("visit_form") or SiteVisitForm(initial={"visited_on": timezone.localdate()}, prefix="visit"),
+        "visit_form": forms.get("visit_form")
+        or SiteVisitForm(initial={"visited_on": timezone.localdate()}, prefix="visit"),
         "evaluation_form": forms.get("evaluation_form") or _evaluation_form_for(application),
         "changes_form": forms.get("changes_form") or request_changes_form(),
         "reject_form": forms.get("reject_form") or reject_form(),

@@ -31,7 +31,7 @@ def default_rule_set(db):
 
 def register(page, base):
     page.goto(f"{base}/portal/")
-    page.click(f"a[href='/portal/register/']")
+    page.click("a[href='/portal/register/']")
     page.fill("#id_username", MERCHANT["username"])
     page.fill("#id_email", "hotpot@example.com")
     page.fill("#id_phone", MERCHANT["phone"])
@@ -78,7 +78,9 @@ def sign_out(page):
     page.wait_for_load_state()
 
 
-def test_a_merchant_is_onboarded_from_registration_to_signed_contract(page, live_server, login, recruitment_head, recruiter):
+def test_a_merchant_is_onboarded_from_registration_to_signed_contract(
+    page, live_server, login, recruitment_head, recruiter
+):
     base = live_server.url
     next_year = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 

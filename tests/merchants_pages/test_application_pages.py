@@ -36,9 +36,7 @@ def test_it_sends_a_merchant_with_an_open_application_to_it(page_client, merchan
 
 def test_the_profile_form_reports_errors_next_to_the_fields_in_english(page_client, merchant_user):
     data = {**PROFILE, "company_name": "", "contact_phone": "abc", "legal_rep_id_number": "123"}
-    response = page_client(merchant_user).post(
-        reverse("merchants:application_create"), data, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = page_client(merchant_user).post(reverse("merchants:application_create"), data, HTTP_ACCEPT_LANGUAGE="en")
     errors = response.context["form"].errors
     assert errors["company_name"] == ["This field is required."]
     assert "mobile number" in errors["contact_phone"][0]
@@ -63,7 +61,9 @@ def test_the_profile_form_offers_the_fuyang_districts(page_client, merchant_user
 def test_it_edits_a_draft(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
     url = reverse("merchants:application_edit", args=[application.pk])
-    response = page_client(merchant_user).post(url, {**PROFILE, "address": "阜阳市颍泉区新路 8 号", "district": "颍泉区"})
+    response = page_client(merchant_user).post(
+        url, {**PROFILE, "address": "阜阳市颍泉区新路 8 号", "district": "颍泉区"}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.district == "颍泉区"
@@ -79,7 +79,9 @@ def test_it_refuses_to_edit_an_application_in_review(page_client, merchant_user,
 
 
 @pytest.mark.parametrize("name", ["application_detail", "application_edit"])
-def test_another_merchants_application_is_not_found(page_client, merchant_user, other_merchant_user, make_application, name):
+def test_another_merchants_application_is_not_found(
+    page_client, merchant_user, other_merchant_user, make_application, name
+):
     application = make_application(merchant_user)
     assert page_client(other_merchant_user).get(reverse(f"merchants:{name}", args=[application.pk])).status_code == 404
 
@@ -177,7 +179,9 @@ def test_removing_needs_a_post(page_client, merchant_user, make_application):
 # --- submit, fix and resubmit, withdraw ----------------------------------------------
 
 
-def test_submitting_a_complete_application_puts_it_in_review(page_client, merchant_user, make_application, django_capture_on_commit_callbacks):
+def test_submitting_a_complete_application_puts_it_in_review(
+    page_client, merchant_user, make_application, django_capture_on_commit_callbacks
+):
     application = make_application(merchant_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = page_client(merchant_user).post(reverse("merchants:application_submit", args=[application.pk]))
@@ -187,7 +191,9 @@ def test_submitting_a_complete_application_puts_it_in_review(page_client, mercha
     assert application.review_due is not None
 
 
-def test_an_incomplete_application_comes_back_with_findings(page_client, merchant_user, make_application, django_capture_on_commit_callbacks):
+def test_an_incomplete_application_comes_back_with_findings(
+    page_client, merchant_user, make_application, django_capture_on_commit_callbacks
+):
     application = make_application(merchant_user, documents=False)
     client = page_client(merchant_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,7 +208,9 @@ def test_an_incomplete_application_comes_back_with_findings(page_client, merchan
     assert 'data-code="missing_document"' in content
 
 
-def test_a_merchant_fixes_and_resubmits(page_client, merchant_user, make_application, django_capture_on_commit_callbacks):
+def test_a_merchant_fixes_and_resubmits(
+    page_client, merchant_user, make_application, django_capture_on_commit_callbacks
+):
     application = make_application(merchant_user, status=ApplicationStatus.NEEDS_CHANGES, address="")
     client = page_client(merchant_user)
     client.post(reverse("merchants:application_edit", args=[application.pk]), PROFILE)
@@ -222,7 +230,10 @@ def test_submitting_twice_shows_the_services_message(page_client, merchant_user,
 
 def test_submit_refuses_a_get(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
-    assert page_client(merchant_user).get(reverse("merchants:application_submit", args=[application.pk])).status_code == 405
+    assert (
+        page_client(merchant_user).get(reverse("merchants:application_submit", args=[application.pk])).status_code
+        == 405
+    )
 
 
 def test_submit_is_csrf_protected(page_client, merchant_user, make_application):
@@ -243,6 +254,8 @@ def test_another_merchant_cannot_submit(page_client, merchant_user, other_mercha
 
 def test_a_merchant_withdraws_its_application(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
-    page_client(merchant_user).post(reverse("merchants:application_withdraw", args=[application.pk]), {"reason": "改主意了"})
+    page_client(merchant_user).post(
+        reverse("merchants:application_withdraw", args=[application.pk]), {"reason": "改主意了"}
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN

@@ -36,7 +36,9 @@ def test_the_contract_pdf_is_served_to_the_merchant(page_client, merchant_user, 
 
 
 def test_it_signs_with_typed_name_and_consent(page_client, merchant_user, sent):
-    response = page_client(merchant_user).post(contract_url(sent), {"signer_name": "张三", "consent": "on"}, REMOTE_ADDR="10.1.2.3")
+    response = page_client(merchant_user).post(
+        contract_url(sent), {"signer_name": "张三", "consent": "on"}, REMOTE_ADDR="10.1.2.3"
+    )
     assert response.status_code == 302
     sent.refresh_from_db()
     assert sent.status == ApplicationStatus.SIGNED
@@ -69,7 +71,9 @@ def test_signing_needs_a_name_in_chinese(page_client, merchant_user, sent):
 
 
 def test_signing_is_csrf_protected(page_client, merchant_user, sent):
-    response = page_client(merchant_user, enforce_csrf=True).post(contract_url(sent), {"signer_name": "张三", "consent": "on"})
+    response = page_client(merchant_user, enforce_csrf=True).post(
+        contract_url(sent), {"signer_name": "张三", "consent": "on"}
+    )
     assert response.status_code == 403
 
 

@@ -35,7 +35,7 @@ def test_other_staff_do_not(request, role):
 def test_the_review_list_reads_in_chinese_by_default(page_client, recruitment_head):
     content = page_client(recruitment_head).get(reverse("merchants:review_list")).content.decode()
     assert '<html lang="zh-hans">' in content
-    assert "筛选" in content  # "Filter"
+    assert "仅看逾期" in content  # "Overdue only"
 
 
 def test_the_review_list_reads_in_english_on_request(page_client, recruitment_head):

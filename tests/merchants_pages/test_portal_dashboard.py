@@ -52,7 +52,9 @@ def test_it_shows_findings_and_the_resubmission_deadline(page_client, merchant_u
     assert "Blocking" in content
 
 
-def test_it_never_shows_another_merchants_application(page_client, merchant_user, other_merchant_user, make_application):
+def test_it_never_shows_another_merchants_application(
+    page_client, merchant_user, other_merchant_user, make_application
+):
     make_application(other_merchant_user)
     response = page_client(merchant_user).get(URL)
     assert response.context["rows"] == []

@@ -111,6 +111,8 @@ def test_the_portal_login_page_links_to_registration(page_client):
 
 
 def test_the_portal_login_signs_a_merchant_in(page_client, merchant_user, password):
-    response = page_client().post(reverse("merchants:login"), {"username": merchant_user.username, "password": password})
+    response = page_client().post(
+        reverse("merchants:login"), {"username": merchant_user.username, "password": password}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("merchants:portal")

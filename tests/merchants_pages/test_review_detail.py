@@ -56,7 +56,10 @@ def test_it_shows_the_documents_beside_the_entered_data(page_client, recruitment
 
 def test_a_head_gets_every_action(page_client, recruitment_head, assigned_application):
     context = page_client(recruitment_head).get(url(assigned_application)).context
-    assert all(context[name] for name in ("can_assign", "can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject"))
+    assert all(
+        context[name]
+        for name in ("can_assign", "can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject")
+    )
 
 
 def test_the_assigned_recruiter_records_but_does_not_decide(page_client, recruiter, assigned_application):
@@ -71,12 +74,19 @@ def test_the_assigned_recruiter_records_but_does_not_decide(page_client, recruit
 def test_no_decision_is_offered_on_a_draft(page_client, ops_director, make_application, merchant_user):
     application = make_application(merchant_user)
     context = page_client(ops_director).get(url(application)).context
-    assert not any(context[name] for name in ("can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject"))
+    assert not any(
+        context[name] for name in ("can_visit", "can_evaluate", "can_approve", "can_request_changes", "can_reject")
+    )
 
 
-def test_it_says_a_site_visit_is_mandatory_for_dining(page_client, recruitment_head, make_application, merchant_user, recruiter):
+def test_it_says_a_site_visit_is_mandatory_for_dining(
+    page_client, recruitment_head, make_application, merchant_user, recruiter
+):
     application = make_application(
-        merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter,
+        merchant_user,
+        status=ApplicationStatus.IN_REVIEW,
+        head=recruitment_head,
+        assignee=recruiter,
         category="dining_entertainment",
     )
     response = page_client(recruitment_head).get(url(application))
@@ -88,14 +98,20 @@ def test_it_says_a_site_visit_is_mandatory_for_dining(page_client, recruitment_h
 
 
 def test_a_head_assigns_a_recruiter(page_client, recruitment_head, second_recruiter, assigned_application):
-    response = page_client(recruitment_head).post(url(assigned_application, "review_assign"), {"assign-recruiter": second_recruiter.pk})
+    response = page_client(recruitment_head).post(
+        url(assigned_application, "review_assign"), {"assign-recruiter": second_recruiter.pk}
+    )
     assert response.status_code == 302
     assigned_application.refresh_from_db()
     assert assigned_application.assignee == second_recruiter
 
 
-def test_a_head_cannot_pick_someone_of_another_department(page_client, recruitment_head, outside_recruiter, assigned_application):
-    response = page_client(recruitment_head).post(url(assigned_application, "review_assign"), {"assign-recruiter": outside_recruiter.pk})
+def test_a_head_cannot_pick_someone_of_another_department(
+    page_client, recruitment_head, outside_recruiter, assigned_application
+):
+    response = page_client(recruitment_head).post(
+        url(assigned_application, "review_assign"), {"assign-recruiter": outside_recruiter.pk}
+    )
     assert response.status_code == 400
     assert "recruiter" in response.context["assign_form"].errors
 
@@ -112,7 +128,11 @@ def test_a_recruiter_cannot_assign(page_client, recruiter, second_recruiter, ass
 
 
 def test_it_records_a_site_visit_with_photos(page_client, recruiter, assigned_application):
-    data = {"visit-visited_on": dt.date.today().isoformat(), "visit-notes": "门店整洁，客流大。", "visit-media": [png_file("shop.png")]}
+    data = {
+        "visit-visited_on": dt.date.today().isoformat(),
+        "visit-notes": "门店整洁，客流大。",
+        "visit-media": [png_file("shop.png")],
+    }
     response = page_client(recruiter).post(url(assigned_application, "review_site_visit"), data)
     assert response.status_code == 302
     visit = SiteVisit.objects.get(application=assigned_application)
@@ -123,19 +143,25 @@ def test_it_records_a_site_visit_with_photos(page_client, recruiter, assigned_ap
 
 def test_a_site_visit_needs_notes_in_english(page_client, recruiter, assigned_application):
     data = {"visit-visited_on": dt.date.today().isoformat(), "visit-notes": ""}
-    response = page_client(recruiter).post(url(assigned_application, "review_site_visit"), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = page_client(recruiter).post(
+        url(assigned_application, "review_site_visit"), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert response.context["visit_form"].errors["notes"] == ["This field is required."]
 
 
 def test_a_future_visit_date_is_refused_next_to_the_field(page_client, recruiter, assigned_application):
     data = {"visit-visited_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "visit-notes": "计划中"}
-    response = page_client(recruiter).post(url(assigned_application, "review_site_visit"), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = page_client(recruiter).post(
+        url(assigned_application, "review_site_visit"), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert response.context["visit_form"].errors["visited_on"] == ["The visit date cannot be in the future."]
 
 
-def test_the_visit_media_are_served_to_staff_only(page_client, recruiter, merchant_user, second_recruiter, assigned_application):
+def test_the_visit_media_are_served_to_staff_only(
+    page_client, recruiter, merchant_user, second_recruiter, assigned_application
+):
     data = {"visit-visited_on": dt.date.today().isoformat(), "visit-notes": "ok", "visit-media": [png_file("shop.png")]}
     page_client(recruiter).post(url(assigned_application, "review_site_visit"), data)
     media = SiteVisit.objects.get().media.get()
@@ -166,14 +192,18 @@ def test_an_evaluation_with_a_missing_value_is_refused_in_chinese(page_client, r
 
 def test_the_evaluation_form_links_to_the_calculator(page_client, recruiter, assigned_application):
     content = page_client(recruiter).get(url(assigned_application)).content.decode()
-    assert f'{reverse("scoring:calculator")}?merchant={assigned_application.merchant_id}' in content
+    assert f"{reverse('scoring:calculator')}?merchant={assigned_application.merchant_id}" in content
 
 
 # --- decisions -----------------------------------------------------------------------
 
 
-def test_approval_without_evaluation_is_refused_with_the_services_message(page_client, recruitment_head, assigned_application):
-    response = page_client(recruitment_head).post(url(assigned_application, "review_approve"), HTTP_ACCEPT_LANGUAGE="en")
+def test_approval_without_evaluation_is_refused_with_the_services_message(
+    page_client, recruitment_head, assigned_application
+):
+    response = page_client(recruitment_head).post(
+        url(assigned_application, "review_approve"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 409
     assert "Record a star evaluation before approving." in response.content.decode()
     assigned_application.refresh_from_db()
@@ -189,9 +219,14 @@ def test_a_head_approves_an_evaluated_application(page_client, recruitment_head,
     assert assigned_application.status == ApplicationStatus.CONTRACT_SENT
 
 
-def test_dining_needs_a_site_visit_before_approval(page_client, recruitment_head, recruiter, make_application, merchant_user):
+def test_dining_needs_a_site_visit_before_approval(
+    page_client, recruitment_head, recruiter, make_application, merchant_user
+):
     application = make_application(
-        merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter,
+        merchant_user,
+        status=ApplicationStatus.IN_REVIEW,
+        head=recruitment_head,
+        assignee=recruiter,
         category="dining_entertainment",
     )
     client = page_client(recruitment_head)
@@ -211,13 +246,17 @@ def test_a_recruiter_cannot_approve(page_client, recruiter, assigned_application
 
 
 def test_requesting_changes_needs_a_reason(page_client, recruitment_head, assigned_application):
-    response = page_client(recruitment_head).post(url(assigned_application, "review_request_changes"), {"changes-reason": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    response = page_client(recruitment_head).post(
+        url(assigned_application, "review_request_changes"), {"changes-reason": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert response.context["changes_form"].errors["reason"] == ["Give a reason."]
 
 
 def test_a_head_requests_changes(page_client, recruitment_head, merchant_user, assigned_application):
-    page_client(recruitment_head).post(url(assigned_application, "review_request_changes"), {"changes-reason": "营业执照照片不清晰"})
+    page_client(recruitment_head).post(
+        url(assigned_application, "review_request_changes"), {"changes-reason": "营业执照照片不清晰"}
+    )
     assigned_application.refresh_from_db()
     assert assigned_application.status == ApplicationStatus.NEEDS_CHANGES
     # The merchant reads the reason in its portal.
@@ -245,7 +284,17 @@ def test_a_decision_on_a_closed_application_is_refused(page_client, recruitment_
     assert response.status_code == 409
 
 
-@pytest.mark.parametrize("name", ["review_assign", "review_site_visit", "review_evaluation", "review_approve", "review_request_changes", "review_reject"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "review_assign",
+        "review_site_visit",
+        "review_evaluation",
+        "review_approve",
+        "review_request_changes",
+        "review_reject",
+    ],
+)
 def test_actions_are_csrf_protected(page_client, recruitment_head, assigned_application, name):
     response = page_client(recruitment_head, enforce_csrf=True).post(url(assigned_application, name), {})
     assert response.status_code == 403

@@ -28,7 +28,9 @@ def test_a_head_sees_the_department(page_client, recruitment_head, assigned_appl
     assert listed(page_client(recruitment_head).get(URL)) == [assigned_application.pk]
 
 
-def test_the_outside_head_sees_only_the_other_department(page_client, outside_head, assigned_application, outside_application):
+def test_the_outside_head_sees_only_the_other_department(
+    page_client, outside_head, assigned_application, outside_application
+):
     assert listed(page_client(outside_head).get(URL)) == [outside_application.pk]
 
 
@@ -49,7 +51,9 @@ def test_anonymous_visitors_are_sent_to_log_in(page_client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_hides_drafts_and_closed_applications_by_default(page_client, ops_director, make_application, merchant_user, other_merchant_user, assigned_application):
+def test_it_hides_drafts_and_closed_applications_by_default(
+    page_client, ops_director, make_application, merchant_user, other_merchant_user, assigned_application
+):
     make_application(other_merchant_user)  # a draft
     assert listed(page_client(ops_director).get(URL)) == [assigned_application.pk]
     assert len(listed(page_client(ops_director).get(URL, {"status": "all"}))) == 2
@@ -72,10 +76,14 @@ def test_it_filters_by_recruiter(page_client, ops_director, recruiter, assigned_
     assert listed(page_client(ops_director).get(URL, {"recruiter": recruiter.pk})) == [assigned_application.pk]
 
 
-def test_it_highlights_and_filters_overdue_reviews(page_client, ops_director, assigned_application, outside_application):
+def test_it_highlights_and_filters_overdue_reviews(
+    page_client, ops_director, assigned_application, outside_application
+):
     from merchants.models import Application
 
-    Application.objects.filter(pk=assigned_application.pk).update(review_due=assigned_application.review_due.replace(year=2020))
+    Application.objects.filter(pk=assigned_application.pk).update(
+        review_due=assigned_application.review_due.replace(year=2020)
+    )
     client = page_client(ops_director)
     response = client.get(URL)
     rows = {row["application"].pk: row for row in response.context["rows"]}
@@ -104,7 +112,9 @@ def test_it_paginates(page_client, ops_director, assigned_application, outside_a
     assert b"page=2" in first.content
 
 
-def test_it_issues_a_constant_number_of_queries(page_client, recruitment_head, recruiter, make_application, merchant_user, queries):
+def test_it_issues_a_constant_number_of_queries(
+    page_client, recruitment_head, recruiter, make_application, merchant_user, queries
+):
     client = page_client(recruitment_head)
     make_application(merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter)
 
