@@ -6,11 +6,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, NotPermitted
-from workplace.roles import is_staff_member
+from workplace.roles import Role, roles_of
 
 from .models import Evaluation
 from .rules import rate
 from .selectors import rule_set_in_force
+
+
+# Who records star evaluations: the recruiters who negotiate with merchants and the
+# levels that review them (as in merchants' onboarding). Customer service and the heads
+# of complaint departments may use the calculator but not put a rating on file.
+EVALUATOR_ROLES = frozenset(
+    {Role.RECRUITER, Role.RECRUITMENT_HEAD, Role.OPS_DIRECTOR, Role.GENERAL_MANAGER, Role.ADMIN}
+)
+
+
+def may_evaluate(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user) & EVALUATOR_ROLES)
 
 
 def validated_calculator_inputs(data, *, rules) -> dict:
@@ -37,8 +49,8 @@ def evaluation_create(*, merchant, evaluator, data: dict) -> Evaluation:
     ``data`` may leave out ``category`` (the merchant's is used); a different category
     than the merchant's is refused, since it decides class I.
     """
-    if not is_staff_member(evaluator):
-        raise NotPermitted(_("Only staff members may evaluate merchants."))
+    if not may_evaluate(evaluator):
+        raise NotPermitted(_("Only recruiters, their heads and management may record star evaluations."))
     data = dict(data) if isinstance(data, dict) else data
     if isinstance(data, dict) and not data.get("category") and merchant.category:
         data["category"] = merchant.category

@@ -20,7 +20,7 @@ from workplace.roles import is_staff_member
 from .api.serializers import CalculatorInputSerializer
 from .rules import ITEM_LABELS, ITEMS, Decoration, Frequency, rate
 from .selectors import evaluations_for_user, evaluations_of_merchant, rule_set_in_force
-from .services import evaluation_create
+from .services import evaluation_create, may_evaluate
 
 INPUT_FIELDS = list(CalculatorInputSerializer().fields)
 
@@ -68,7 +68,11 @@ def calculator(request):
         rule_set = rule_set_in_force()
     except ApplicationError as error:
         return render(request, "error.html", {"status": 503, "message": error.message}, status=503)
+    may_save = may_evaluate(request.user)
     merchants = merchants_for_user(request.user).only("id", "name", "category").order_by("name")
+    if not may_save:
+        # Those who may not put a rating on file only calculate: no merchants to pick.
+        merchants = merchants.none()
     source = request.POST if request.method == "POST" else request.GET
     submitted = any(field in source for field in INPUT_FIELDS)
     values = _form_values(source) if submitted else {"large_or_chain": False, "brand": ""}
@@ -82,7 +86,9 @@ def calculator(request):
         rating, errors = _calculate(values, rule_set.table)
 
     if request.method == "POST" and source.get("action") == "save":
-        if merchant is None:
+        if not may_save:
+            errors = {**errors, "non_field_errors": [_("You may calculate, but not record star evaluations.")]}
+        elif merchant is None:
             errors = {**errors, "merchant": [_("Choose a merchant to save the evaluation for.")]}
         elif not errors:
             try:
@@ -100,6 +106,7 @@ def calculator(request):
         "rule_set": rule_set,
         "merchants": merchants,
         "merchant": merchant,
+        "may_save": may_save,
         "categories": Category.choices,
         "decorations": Decoration.choices,
         "frequencies": Frequency.choices,

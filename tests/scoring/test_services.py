@@ -71,6 +71,19 @@ def test_merchants_may_not_evaluate(merchant, merchant_user):
         evaluation_create(merchant=merchant, evaluator=merchant_user, data=WORKED_EXAMPLE)
 
 
+@pytest.mark.parametrize("role_fixture", ["customer_service", "dept_head"])
+def test_staff_outside_recruitment_may_not_evaluate(request, merchant, role_fixture):
+    with pytest.raises(NotPermitted):
+        evaluation_create(merchant=merchant, evaluator=request.getfixturevalue(role_fixture), data=WORKED_EXAMPLE)
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("role_fixture", ["recruitment_head", "ops_director", "general_manager", "admin_user"])
+def test_reviewers_may_evaluate(request, merchant, role_fixture):
+    evaluator = request.getfixturevalue(role_fixture)
+    assert evaluation_create(merchant=merchant, evaluator=evaluator, data=WORKED_EXAMPLE).evaluator == evaluator
+
+
 def test_re_evaluation_keeps_the_old_one(merchant, recruiter):
     with time_machine.travel(dt.datetime(2026, 5, 1, 10, tzinfo=SHANGHAI), tick=False):
         first = make_evaluation(merchant=merchant, evaluator=recruiter)

@@ -116,6 +116,15 @@ def test_it_does_not_save_for_a_merchant_out_of_sight(outside_recruiter, merchan
     assert not Evaluation.objects.exists()
 
 
+def test_customer_service_only_calculates(customer_service, merchant):
+    client = browser(customer_service)
+    assert b'value="save"' not in client.get(CALCULATOR).content
+    response = client.post(CALCULATOR, {**WORKED_EXAMPLE, "merchant": merchant.pk, "action": "save"})
+    assert response.status_code == 200
+    assert b'<span id="score" class="num">13.70</span>' in response.content
+    assert not Evaluation.objects.exists()
+
+
 @pytest.mark.parametrize("junk", ["", "abc", "-1", "1e999", "999999999999999999999999"])
 def test_it_never_fails_on_junk(recruiter, junk):
     body = {field: junk for field in WORKED_EXAMPLE} | {"merchant": junk, "action": "save"}
