@@ -65,10 +65,6 @@ class AuthorityBandSetAdmin(AddOnlyAdmin):
     def bands_summary(self, obj):
         return "; ".join(str(band) for band in obj.bands.all())
 
-    def has_change_permission(self, request, obj=None):
-        # The change view of a saved version is read-only (history); viewing stays allowed.
-        return obj is None and super().has_change_permission(request, obj)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         roles = set(form.instance.bands.values_list("role", flat=True))

@@ -13,6 +13,7 @@ from merchants.models import Merchant
 from workplace.exceptions import ApplicationError
 
 from . import services
+from .selectors import REQUESTABLE_STATUSES
 from .models import ApprovalStep, RateRequest, RequestKind
 
 ORDER = 40
@@ -41,7 +42,7 @@ SCENARIOS = [
 def seed(context) -> None:
     merchants = [
         m
-        for m in Merchant.objects.filter(recruiter__isnull=False, status__in=services.REQUESTABLE_STATUSES)
+        for m in Merchant.objects.filter(recruiter__isnull=False, status__in=REQUESTABLE_STATUSES)
         .select_related("recruiter")
         .order_by("id")
     ]

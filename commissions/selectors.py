@@ -11,9 +11,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from merchants.models import MerchantStatus
+from merchants.selectors import merchants_for_user
 from workplace.exceptions import ApplicationError
-from workplace.roles import MANAGEMENT_LADDER, Role, ladder_rank, roles_of
-from workplace.scoping import scope_queryset
+from workplace.roles import Role, highest_ladder_role, ladder_rank, roles_of
+from workplace.scoping import department_of, scope_queryset
 
 from . import rules
 from .models import (
@@ -52,13 +54,6 @@ def bands_of(band_set: AuthorityBandSet | None) -> list[rules.Band]:
     if band_set is None:
         return list(rules.DEFAULT_BANDS)
     return [band.as_rule() for band in band_set.bands.all()] or list(rules.DEFAULT_BANDS)
-
-
-def ladder_role_of(user) -> str | None:
-    """The user's highest level on the management ladder, if any."""
-    held = roles_of(user)
-    ranked = [role for role in MANAGEMENT_LADDER if role in held]
-    return ranked[-1] if ranked else None
 
 
 @dataclass(frozen=True)
@@ -119,7 +114,7 @@ def quote_request(
             standard_rate=standard.bank_card_fee,
             ratio=rules.prepaid_ratio(proposed_rate, standard.bank_card_fee),
             required_role=required_role,
-            chain=rules.bank_card_fee_chain(required_role, ladder_role_of(requester) if requester else None),
+            chain=rules.bank_card_fee_chain(required_role, highest_ladder_role(requester) if requester else None),
         )
     return Quote(
         kind=kind,
@@ -129,6 +124,21 @@ def quote_request(
         required_role=Role.GENERAL_MANAGER,
         chain=rules.pos_fee_waiver_chain(),
     )
+
+
+# Rates are negotiated with prospects and kept for active merchants.
+REQUESTABLE_STATUSES = (MerchantStatus.PROSPECT, MerchantStatus.ACTIVE)
+
+
+def requestable_merchants_for(user) -> QuerySet:
+    """The merchants ``user`` may file a request for: their own live merchants, and for a
+    recruitment head also their department's (a head applies for bank-card reductions).
+    The service decides per kind; this keeps the form from offering the impossible."""
+    condition = Q(recruiter=user)
+    department_id = department_of(user)
+    if Role.RECRUITMENT_HEAD in roles_of(user) and department_id is not None:
+        condition |= Q(department_id=department_id)
+    return merchants_for_user(user).filter(condition, status__in=REQUESTABLE_STATUSES)
 
 
 def rate_requests_for_user(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from merchants.models import Merchant, MerchantStatus
+from merchants.models import Merchant
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 from workplace.notifications import notify
 from workplace.roles import Role, is_staff_member, ladder_rank, roles_of
@@ -25,7 +25,6 @@ from . import rules, selectors
 from .models import ApprovalStep, Decision, MerchantRate, RateRequest, RequestKind, RequestStatus
 
 MAX_RATE = Decimal("100")
-REQUESTABLE_STATUSES = (MerchantStatus.PROSPECT, MerchantStatus.ACTIVE)
 
 
 def validate_rate(rate, *, field: str) -> Decimal:
@@ -67,7 +66,7 @@ def rate_request_create(
         raise ApplicationError(_("Unknown kind of request."), field="kind")
     if not _may_request(user, merchant, kind):
         raise NotPermitted(_("Only the recruiter who owns this merchant may make this request."), field="merchant")
-    if merchant.status not in REQUESTABLE_STATUSES:
+    if merchant.status not in selectors.REQUESTABLE_STATUSES:
         raise ApplicationError(_("Rates can be requested only for prospects and active merchants."), field="merchant")
     if kind != RequestKind.POS_FEE_WAIVER:
         validate_rate(proposed_rate, field=rate_field)
@@ -98,6 +97,8 @@ def rate_request_create(
         effective_from=effective_from,
         requested_by=user,
         status=RequestStatus.PENDING if quote.chain else RequestStatus.NOT_REQUIRED,
+        # Within the requester's authority the request is settled the moment it is made.
+        closed_at=None if quote.chain else timezone.now(),
     )
     try:
         with transaction.atomic():
@@ -224,6 +225,9 @@ def approvers_for_step(request: RateRequest, role: str):
     operations director(s) and general manager(s) company-wide. Never the requester."""
     users = get_user_model().objects.filter(groups__name=role, is_active=True).exclude(pk=request.requested_by_id)
     if role == Role.RECRUITMENT_HEAD:
+        if request.department_id is None:
+            # No department, no head: filtering on None would pick heads without one.
+            return users.none()
         users = users.filter(staff_profile__department_id=request.department_id)
     return users.distinct()
 
@@ -309,7 +313,9 @@ def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
         for user_id, department_id in index.get(step.role, []):
             if user_id == request.requested_by_id:
                 continue
-            if step.role == Role.RECRUITMENT_HEAD and department_id != request.department_id:
+            if step.role == Role.RECRUITMENT_HEAD and (
+                request.department_id is None or department_id != request.department_id
+            ):
                 continue
             due.append((request, user_id, f"commissions:reminder:{step.pk}:user:{user_id}"))
     already = set(

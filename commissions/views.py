@@ -7,14 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from merchants.selectors import merchants_for_user
 from workplace.exceptions import ApplicationError
 from workplace.roles import Role, has_role, is_staff_member
 
 from . import selectors, services
 from .forms import DecisionForm, RateRequestForm
 from .models import RequestKind
-from .services import REQUESTABLE_STATUSES
 
 
 def staff_required(view):
@@ -29,7 +27,7 @@ def staff_required(view):
 
 
 def _requestable_merchants(user):
-    return merchants_for_user(user).filter(status__in=REQUESTABLE_STATUSES).order_by("name", "id")
+    return selectors.requestable_merchants_for(user).order_by("name", "id")
 
 
 def _preview(form):

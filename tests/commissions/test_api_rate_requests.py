@@ -44,6 +44,7 @@ def test_it_creates_a_pending_request_with_its_chain(client_for, recruiter, dini
 def test_within_authority_it_is_granted_at_once(client_for, recruiter, dining_merchant):
     body = create(client_for(recruiter), dining_merchant, "8.50").json()
     assert (body["status"], body["required_role"], body["steps"]) == ("not_required", "recruiter", [])
+    assert body["closed_at"] is not None
     assert MerchantRate.objects.get(merchant=dining_merchant).rate == Decimal("8.5")
 
 
@@ -258,3 +259,12 @@ def test_it_notifies_the_requester_of_a_refusal(client_for, recruiter, recruitme
 def test_the_head_of_another_department_is_not_told(recruiter, outside_head, request_for):
     request_for("8.00")
     assert not outside_head.notifications.exists()
+
+
+def test_heads_without_a_department_are_not_told_of_a_merchant_without_one(recruiter, ops_director):
+    from tests.factories.workplace import make_user
+
+    floating_head = make_user("recruitment_head", username="floating_head", manager=ops_director)
+    make_request(recruiter, "8.00", department=None)
+    assert not floating_head.notifications.exists()
+

@@ -51,6 +51,21 @@ def test_it_offers_only_the_recruiters_own_live_merchants(web, recruiter, second
     assert mine.name in page and "别人的商户" not in page and "已退机商户" not in page
 
 
+def test_a_head_is_offered_the_departments_merchants(client, recruiter, recruitment_head, outside_recruiter):
+    make_merchant(recruiter, name="本部商户")
+    make_merchant(outside_recruiter, name="二部商户")
+    client.force_login(recruitment_head)
+    page = client.get(NEW).content.decode()
+    assert "本部商户" in page and "二部商户" not in page
+
+
+@pytest.mark.parametrize("role", ["customer_service", "general_manager", "admin_user"])
+def test_those_who_own_no_merchant_are_offered_none(request, client, recruiter, role):
+    make_merchant(recruiter, name="我的商户")
+    client.force_login(request.getfixturevalue(role))
+    assert "我的商户" not in client.get(NEW).content.decode()
+
+
 def test_merchants_may_not_open_it(client, merchant_user):
     client.force_login(merchant_user)
     assert client.get(NEW).status_code == 403

@@ -7,12 +7,13 @@ from commissions import services
 from merchants.models import Merchant
 
 _counter = {"n": 0}
+_RECRUITERS = object()  # the default: the recruiter's department (None is a real choice)
 
 
-def make_merchant(recruiter, *, category="dining_entertainment", status="prospect", department=None, **fields):
+def make_merchant(recruiter, *, category="dining_entertainment", status="prospect", department=_RECRUITERS, **fields):
     _counter["n"] += 1
-    if department is None and recruiter is not None:
-        department = recruiter.staff_profile.department
+    if department is _RECRUITERS:
+        department = recruiter.staff_profile.department if recruiter is not None else None
     return Merchant.objects.create(
         name=fields.pop("name", f"测试商户{_counter['n']}"),
         category=category,
