@@ -33,6 +33,7 @@ class ScoringRuleSetAdmin(admin.ModelAdmin):
 
     form = ScoringRuleSetForm
     list_display = ["name", "effective_from", "class_two_threshold", "created_by", "created_at"]
+    list_select_related = ["created_by"]
     date_hierarchy = "effective_from"
     readonly_fields = ["created_by", "created_at"]
 

@@ -135,3 +135,19 @@ def test_the_evaluation_admin_is_scoped(recruiter, department, outside_recruiter
     content = browser(recruiter).get(EVALUATIONS).content.decode()
     assert "本部商户" in content and "外部商户" not in content
     assert own.merchant.name in content
+
+
+def test_the_changelists_run_a_constant_number_of_queries(admin_user, recruiter, department, queries):
+    client = browser(admin_user)
+
+    def grow():
+        make_evaluation(merchant=ScoringMerchantFactory(recruiter=recruiter, department=department), evaluator=recruiter)
+        later = ScoringRuleSet.objects.order_by("-effective_from").first().effective_from + dt.timedelta(days=1)
+        ScoringRuleSet.objects.create(
+            name="later", effective_from=later, bands=ScoringRuleSet.objects.first().bands,
+            class_two_threshold="12.00", created_by=admin_user,
+        )
+
+    grow()
+    queries.assert_constant(lambda: client.get(EVALUATIONS), grow)
+    queries.assert_constant(lambda: client.get(RULE_SETS), grow)
