@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.selectors import merchants_for_user
+from workplace.roles import ladder_rank
 
 from . import selectors
 from .models import ApprovalStep, AuthorityBand, AuthorityBandSet, CommissionStandard, MerchantRate, RateRequest
@@ -36,8 +37,35 @@ class CommissionStandardAdmin(AddOnlyAdmin):
     date_hierarchy = "effective_from"
 
 
+class AuthorityBandFormSet(forms.BaseInlineFormSet):
+    """A version's bands must go down as the level goes up: a higher level approves the
+    deeper discounts. Bounds out of order would hand a deep discount to a lower level."""
+
+    def clean(self):
+        super().clean()
+        bands = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("role") or data.get("min_ratio") is None:
+                continue
+            if data["min_ratio"] < 0:
+                form.add_error("min_ratio", _("The bound cannot be negative."))
+                continue
+            bands.append((ladder_rank(data["role"]), data["min_ratio"], data.get("min_inclusive", False)))
+        bands.sort()
+        for (_rank, lower_bound, lower_inclusive), (_next, higher_bound, higher_inclusive) in zip(bands, bands[1:]):
+            # The higher level's band must start below the lower level's, or at the same
+            # number when only the higher level includes it (> 50 director, ≥ 50 GM).
+            same_bound_split = not lower_inclusive and higher_inclusive
+            if higher_bound > lower_bound or (higher_bound == lower_bound and not same_bound_split):
+                raise forms.ValidationError(
+                    _("Each higher level must start below the level under it (e.g. 85, 70, 50, 0).")
+                )
+
+
 class AuthorityBandInline(admin.TabularInline):
     model = AuthorityBand
+    formset = AuthorityBandFormSet
     extra = 4
     max_num = 4
     can_delete = False

@@ -85,3 +85,34 @@ def test_changelists_run_a_constant_number_of_queries(admin_client, recruiter, q
     queries.assert_constant(
         lambda: admin_client.get(f"/admin/commissions/{path}/"), lambda: make_request(recruiter, "9.00")
     )
+
+
+def band_version(bands):
+    data = {"effective_from": timezone.localdate().isoformat(), "note": "",
+            "bands-TOTAL_FORMS": "4", "bands-INITIAL_FORMS": "0", "bands-MIN_NUM_FORMS": "0",
+            "bands-MAX_NUM_FORMS": "4"}
+    for index, (role, bound, inclusive) in enumerate(bands):
+        data.update({f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound,
+                     f"bands-{index}-min_inclusive": inclusive})
+    return data
+
+
+@pytest.mark.parametrize("bands", [
+    [("recruiter", "60", "on"), ("recruitment_head", "70", "on")],
+    [("ops_director", "50", "on"), ("general_manager", "50", "on")],
+    [("recruiter", "85", "on"), ("general_manager", "-1", "on")],
+])
+def test_bands_out_of_order_are_refused(admin_client, bands):
+    from commissions.models import AuthorityBandSet
+
+    before = AuthorityBandSet.objects.count()
+    response = admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands))
+    assert response.status_code == 200
+    assert AuthorityBandSet.objects.count() == before
+
+
+@pytest.mark.parametrize("general_manager_from", ["0", "50"])
+def test_bands_in_order_are_accepted(admin_client, general_manager_from):
+    bands = [("recruiter", "85", "on"), ("recruitment_head", "70", "on"), ("ops_director", "50", ""),
+             ("general_manager", general_manager_from, "on")]
+    assert admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands)).status_code == 302
