@@ -20,6 +20,7 @@ from workplace.exceptions import Conflict, NotPermitted
 from workplace.roles import Role, has_role, is_staff_member
 
 from .. import selectors, services
+from ..checks import ALLOWED_DOCUMENT_TYPES
 from ..models import (
     Application,
     ApplicationStatus,
@@ -31,6 +32,10 @@ from ..models import (
     SiteVisitMedia,
 )
 from . import serializers as s
+
+
+# Files are served with the type detected from their content at upload.
+BINARY_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY)
 
 
 def client_ip(request) -> str | None:
@@ -213,7 +218,7 @@ class ApplicationViewSet(
     @extend_schema(
         tags=["applications"],
         summary="Download a certificate (permission-checked)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={(200, media_type): BINARY_RESPONSE for media_type in ALLOWED_DOCUMENT_TYPES},
     )
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file", url_name="document-file")
     def document_file(self, request, pk=None, document_id=None):
@@ -230,7 +235,7 @@ class ApplicationViewSet(
     @extend_schema(
         tags=["applications"],
         summary="Download a site-visit photo or video (staff)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={(200, media_type): BINARY_RESPONSE for media_type in services.ALLOWED_MEDIA_TYPES},
     )
     @action(
         detail=True, methods=["get"], url_path=r"site-visit-media/(?P<media_id>\d+)/file", url_name="visit-media-file"
@@ -388,7 +393,7 @@ class ApplicationViewSet(
     @extend_schema(
         tags=["applications"],
         summary="The contract PDF (the signed one once signed)",
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={(200, "application/pdf"): BINARY_RESPONSE},
     )
     # Routed in urls.py: API.md spells the path without a trailing slash.
     def contract_pdf(self, request, pk=None):
