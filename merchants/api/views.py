@@ -33,7 +33,6 @@ from ..models import (
 )
 from . import serializers as s
 
-
 # Files are served with the type detected from their content at upload.
 BINARY_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY)
 
