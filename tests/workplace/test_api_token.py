@@ -71,3 +71,17 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     from config.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(api_client, recruiter, password, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post(
+            URL,
+            {"username": recruiter.username, "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+    response = api_client.post(
+        URL, {"username": recruiter.username, "password": password}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert response.status_code == 429
