@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -518,7 +519,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
                     kind="application_in_review",
                     title=_("Application to review: %(name)s") % {"name": application.company_name},
                     body=_("Decide by %(due)s.") % {"due": _format_moment(application.review_due)},
-                    url=f"/admin/merchants/application/{application.pk}/change/",
+                    url=review_url(application),
                 )
         return run
 
@@ -528,7 +529,19 @@ def _format_moment(moment: dt.datetime | None) -> str:
 
 
 def _notify_merchant(application: Application, *, kind: str, title: str, body: str = "", dedupe_key=None):
-    return notify(application.merchant.user, kind=kind, title=title, body=body, url="/portal/", dedupe_key=dedupe_key)
+    return notify(
+        application.merchant.user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse("merchants:application_detail", args=[application.pk]),
+        dedupe_key=dedupe_key,
+    )
+
+
+def review_url(application: Application) -> str:
+    """Where staff act on the application: its review page (the admin only reads)."""
+    return reverse("merchants:review_detail", args=[application.pk])
 
 
 # --- who handles an application ----------------------------------------------------
@@ -618,7 +631,7 @@ def application_assign(*, application: Application, by, assignee) -> Application
         assignee,
         kind="application_assigned",
         title=_("Application assigned to you: %(name)s") % {"name": application.company_name},
-        url=f"/admin/merchants/application/{application.pk}/change/",
+        url=review_url(application),
     )
     return application
 
@@ -905,6 +918,7 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
             recipient,
             kind="contract_signed",
             title=_("Contract signed: %(name)s") % {"name": merchant.name},
+            url=review_url(application),
         )
     return contract
 
@@ -1112,7 +1126,7 @@ def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: i
         kind=f"application_{deadline_kind}_{'reminder' if level == 0 else 'escalation'}",
         title=title % {"name": application.company_name},
         body=body,
-        url=f"/admin/merchants/application/{application.pk}/change/",
+        url=review_url(application),
         dedupe_key=dedupe_key,
     )
     return notification is not None
