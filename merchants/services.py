@@ -15,6 +15,7 @@ import hashlib
 import logging
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +30,7 @@ from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
 from workplace.scoping import department_of
 
 from . import checks, permissions
+from .selectors import application_in_progress
 from .models import (
     APPLICATION_TRANSITIONS,
     EDITABLE_STATUSES,
@@ -292,12 +294,26 @@ def _sync_merchant_profile(application: Application) -> None:
         merchant.save(update_fields=[*changed, "updated_at"])
 
 
+def application_create_check(*, user) -> None:
+    """Raise ``NotPermitted`` (403) unless ``user`` is a merchant's portal account, and
+    ``InvalidTransition`` (409) while it has an application in progress: a merchant
+    continues that one rather than starting another."""
+    if Role.MERCHANT not in roles_of(user):
+        raise NotPermitted(_("Only a merchant's portal account can apply."))
+    if application_in_progress(user) is not None:
+        raise InvalidTransition(
+            _("You already have an application in progress; continue that one."), code="application_in_progress"
+        )
+
+
 @transaction.atomic
 def application_create(*, user, data: dict) -> Application:
     """A merchant's portal account starts an application; the merchant record exists
-    from now on, as a prospect."""
-    if Role.MERCHANT not in roles_of(user):
-        raise NotPermitted(_("Only a merchant's portal account can apply."))
+    from now on, as a prospect. One application in progress per account."""
+    # The account's row is locked first, so two concurrent requests cannot both pass
+    # the "none in progress" check.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    application_create_check(user=user)
     cleaned = _clean_profile(data, partial=False)
     # Applying again after a rejection, withdrawal or expiry keeps the same prospect.
     merchant = Merchant.objects.filter(user=user, status=MerchantStatus.PROSPECT).order_by("-pk").first()

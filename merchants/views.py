@@ -274,9 +274,10 @@ def _profile_initial(application) -> dict:
 
 @merchant_required
 def application_create(request):
-    existing = [a for a in selectors.applications_of_portal_user(request.user) if a.status not in CLOSED_STATUSES]
-    if existing:
-        return redirect("merchants:application_detail", pk=existing[0].pk)
+    # One application in progress per account (the service's rule): continue that one.
+    in_progress = selectors.application_in_progress(request.user)
+    if in_progress is not None:
+        return redirect("merchants:application_detail", pk=in_progress.pk)
     initial = {"contact_phone": request.session.get("portal_phone", "")}
     form = ApplicationProfileForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,7 @@ from rest_framework.response import Response
 # The evaluation endpoint takes exactly the calculator's inputs (API.md).
 from scoring.api.serializers import CalculatorInputSerializer
 from workplace.api.views import IsStaffMember
-from workplace.exceptions import Conflict, NotPermitted
-from workplace.roles import Role, has_role, is_staff_member
+from workplace.roles import is_staff_member
 
 from .. import selectors, services
 from ..checks import ALLOWED_DOCUMENT_TYPES
@@ -160,12 +159,9 @@ class ApplicationViewSet(
         return serializer.validated_data
 
     def create(self, request, *args, **kwargs):
-        if not has_role(request.user, Role.MERCHANT):
-            raise NotPermitted(_("Only a merchant's portal account can apply."))
-        if selectors.application_in_progress(request.user) is not None:
-            raise Conflict(
-                _("You already have an application in progress; continue that one."), code="application_in_progress"
-            )
+        # Who may apply and whether one is already in progress are the service's rules;
+        # asked before the body is validated, so a wrong role or state reads as such.
+        services.application_create_check(user=request.user)
         data = self._valid(s.ApplicationInputSerializer, request.data)
         application = services.application_create(user=request.user, data=data)
         return self._detail(application, status.HTTP_201_CREATED)

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from merchants.models import ApplicationStatus
+from tests.factories.workplace import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,10 @@ def test_it_issues_a_constant_number_of_queries(
     make_application(merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter)
 
     def grow():
-        make_application(merchant_user, status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter)
+        # Each merchant account has one application in progress: a new merchant each time.
+        make_application(
+            make_user("merchant"), status=ApplicationStatus.IN_REVIEW, head=recruitment_head, assignee=recruiter
+        )
 
     queries.assert_constant(lambda: client.get(URL), grow)
+    assert len(listed(client.get(URL))) == 4
