@@ -1,0 +1,57 @@
+"""The API's OpenAPI schema, loaded once from the application itself (``/api/schema/``
+under the test settings pytest-django configured) for schemathesis.
+
+KNOWN_DEVIATIONS relaxes the copy under test where the schema is known to promise less
+than the API sends, so that the fuzz tests keep guarding everything else. Each entry is
+pinned by a strict xfail test in ``test_regressions.py``: when the owner fixes the schema,
+that test passes unexpectedly and fails the run, and the entry here is to be removed.
+"""
+
+import json
+
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from schemathesis.config import SchemathesisConfig
+
+SCHEMA_URL = "/api/schema/?format=json"
+
+
+def _nullable_step_fields(raw):
+    """commissions: a pending step's decided_by, comment, decided_as and acting_for are
+    null; the Step schema says non-null strings (test_it_documents_a_pending_steps_nulls)."""
+    properties = raw["components"]["schemas"].get("Step", {}).get("properties", {})
+    for name in ("decided_by", "comment", "decided_as", "acting_for"):
+        if name in properties:
+            properties[name]["nullable"] = True
+
+
+def _blank_signed_class(raw):
+    """merchants: a merchant not yet signed has ``signed_class: ""``; the schema allows only
+    I, II, III (test_it_documents_the_blank_signed_class_of_a_prospect)."""
+    properties = raw["components"]["schemas"].get("Merchant", {}).get("properties", {})
+    if "signed_class" in properties:
+        properties["signed_class"] = {"anyOf": [properties["signed_class"], {"type": "string", "enum": [""]}]}
+
+
+KNOWN_DEVIATIONS = [_nullable_step_fields, _blank_signed_class]
+
+
+def load_raw_schema() -> dict:
+    """The schema as the application serves it (no database needed)."""
+    return json.loads(Client().get(SCHEMA_URL).content)
+
+
+def load_schema():
+    raw = load_raw_schema()
+    for relax in KNOWN_DEVIATIONS:
+        relax(raw)
+    # An explicit, empty configuration: nothing is picked up from a schemathesis.toml.
+    schema = schemathesis.openapi.from_dict(raw, config=SchemathesisConfig())
+    schema.app = APP
+    return schema
+
+
+APP = get_wsgi_application()
+SCHEMA = load_schema()
+OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
