@@ -209,6 +209,8 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # The merchant may edit its profile and documents only in these.
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.NEEDS_CHANGES})
+# The system check is due (1 working day).
+CHECK_STATUSES = frozenset({S.SUBMITTED, S.AUTO_CHECK})
 # A reviewer is deciding: site visits, evaluations and decisions happen here.
 REVIEW_STATUSES = frozenset({S.IN_REVIEW, S.SITE_VISIT})
 CLOSED_STATUSES = frozenset(status for status, targets in APPLICATION_TRANSITIONS.items() if not targets)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.utils import timezone
 
-from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
+from workplace.roles import COMPANY_WIDE_ROLES, Role, is_staff_member, roles_of
 from workplace.scoping import scope_queryset
 
 from . import checks
 from .models import (
+    CHECK_STATUSES,
+    CLOSED_STATUSES,
+    REVIEW_STATUSES,
     Application,
     ApplicationStatus,
     CheckRun,
@@ -17,6 +21,7 @@ from .models import (
     Finding,
     Merchant,
     SiteVisit,
+    SiteVisitMedia,
     Terminal,
 )
 
@@ -81,14 +86,66 @@ def merchant_list(*, user, filters: dict | None = None) -> QuerySet[Merchant]:
     return queryset
 
 
-def application_list(*, user, status: str | None = None) -> QuerySet[Application]:
-    """Applications ``user`` may see, soonest deadline first within the open ones."""
-    queryset = applications_for_user(user).select_related(
-        "merchant", "merchant__recruiter", "merchant__department", "assignee"
+# ``application_list(status=OPEN_WORK)``: what waits on someone — neither drafts nor
+# closed applications.
+OPEN_WORK = "open"
+
+
+def current_deadline():
+    """The deadline that runs in the application's status, as an expression: the system
+    check's, the review's, or the resubmission's; none in the other statuses."""
+    return Case(
+        When(status__in=CHECK_STATUSES, then=F("check_due")),
+        When(status__in=REVIEW_STATUSES, then=F("review_due")),
+        When(status=ApplicationStatus.NEEDS_CHANGES, then=F("resubmit_due")),
+        default=None,
     )
-    if status:
+
+
+def overdue_condition(now) -> Q:
+    """Applications whose current deadline has passed at ``now``."""
+    return (
+        Q(status__in=CHECK_STATUSES, check_due__lt=now)
+        | Q(status__in=REVIEW_STATUSES, review_due__lt=now)
+        | Q(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now)
+    )
+
+
+def application_list(
+    *,
+    user,
+    status: str | None = None,
+    category: str | None = None,
+    district: str | None = None,
+    recruiter=None,
+    overdue: bool = False,
+    now=None,
+) -> QuerySet[Application]:
+    """Applications ``user`` may see, soonest current deadline first (those without one
+    last), with what the rows show in one query; annotated with ``deadline``.
+
+    ``status``: one status, ``OPEN_WORK``, or None for all. ``district`` matches part of
+    the name; ``recruiter`` (a user or id) is the merchant's recruiter or the assignee;
+    ``overdue`` keeps those whose current deadline has passed at ``now``.
+    """
+    queryset = (
+        applications_for_user(user)
+        .select_related("merchant", "merchant__recruiter", "merchant__department", "assignee")
+        .annotate(deadline=current_deadline())
+    )
+    if status == OPEN_WORK:
+        queryset = queryset.exclude(status__in=[*CLOSED_STATUSES, ApplicationStatus.DRAFT])
+    elif status:
         queryset = queryset.filter(status=status)
-    return queryset
+    if category:
+        queryset = queryset.filter(category=category)
+    if district and district.strip():
+        queryset = queryset.filter(district__icontains=district.strip())
+    if recruiter:
+        queryset = queryset.filter(Q(merchant__recruiter=recruiter) | Q(assignee=recruiter))
+    if overdue:
+        queryset = queryset.filter(overdue_condition(now or timezone.now()))
+    return queryset.order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")
 
 
 def application_detail(*, user, application_id) -> Application:
@@ -130,8 +187,6 @@ def application_missing_documents(application) -> list[str]:
 
 def application_precheck(application, *, today=None) -> list[checks.Finding]:
     """What the system check would find now, without recording anything (portal preview)."""
-    from django.utils import timezone
-
     from .services import document_facts
 
     today = today or timezone.localdate()
@@ -153,6 +208,15 @@ def documents_for_user(user, queryset=None) -> QuerySet[Document]:
     return queryset.filter(application__in=applications_for_user(user).values("pk"))
 
 
+def site_visit_media_for_user(user, queryset=None) -> QuerySet[SiteVisitMedia]:
+    """Site-visit photos and videos of the applications ``user`` may see — staff only:
+    the visit is the staff's record, not the merchant's."""
+    queryset = SiteVisitMedia.objects.all() if queryset is None else queryset
+    if not is_staff_member(user):
+        return queryset.none()
+    return queryset.filter(visit__application__in=applications_for_user(user).values("pk"))
+
+
 def contract_for_user(user, application_id) -> Contract:
     """The contract of an application the user may see; ``Contract.DoesNotExist`` otherwise."""
     return Contract.objects.select_related("application", "merchant").get(
@@ -169,8 +233,6 @@ def open_application_for_merchant(merchant) -> Application | None:
 def application_in_progress(user) -> Application | None:
     """The portal account's application that is not closed yet, if any: a merchant
     continues that one rather than starting another."""
-    from .models import CLOSED_STATUSES
-
     return Application.objects.filter(merchant__user=user).exclude(status__in=CLOSED_STATUSES).order_by("-pk").first()
 
 

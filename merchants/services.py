@@ -30,9 +30,9 @@ from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
 from workplace.scoping import department_of
 
 from . import checks, permissions
-from .selectors import application_in_progress
 from .models import (
     APPLICATION_TRANSITIONS,
+    CHECK_STATUSES,
     EDITABLE_STATUSES,
     MERCHANT_TRANSITIONS,
     REVIEW_STATUSES,
@@ -54,6 +54,7 @@ from .models import (
     SiteVisitMedia,
     Terminal,
 )
+from .selectors import application_in_progress
 
 logger = logging.getLogger(__name__)
 
@@ -1055,8 +1056,8 @@ def terminal_remove(*, terminal: Terminal, by, removed_on: dt.date) -> Terminal:
 
 # Statuses in which each deadline runs, and the field holding it.
 DEADLINES = {
-    "system_check": ((ApplicationStatus.SUBMITTED, ApplicationStatus.AUTO_CHECK), "check_due"),
-    "review": ((ApplicationStatus.IN_REVIEW, ApplicationStatus.SITE_VISIT), "review_due"),
+    "system_check": (CHECK_STATUSES, "check_due"),
+    "review": (REVIEW_STATUSES, "review_due"),
 }
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Prefetch, Q, When
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +44,7 @@ from .forms import (
     request_changes_form,
 )
 from .models import (
+    CHECK_STATUSES,
     CLOSED_STATUSES,
     REVIEW_STATUSES,
     Application,
@@ -53,12 +54,10 @@ from .models import (
     Contract,
     Document,
     DocumentKind,
-    SiteVisitMedia,
 )
 
 # Staff who work on applications: the assignable staff and the reviewers above them.
 REVIEW_PAGE_ROLES = permissions.ASSIGNABLE_ROLES | permissions.REVIEWER_ROLES
-CHECK_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.AUTO_CHECK)
 PAGE_SIZE = 20
 PREVIEWABLE_TYPES = ("image/jpeg", "image/png")
 
@@ -127,23 +126,6 @@ def deadline_of(application, now=None) -> dict | None:
     if due is None:
         return None
     return {"label": label, "due": due, "overdue": due < now}
-
-
-def _overdue_condition(now) -> Q:
-    return (
-        Q(status__in=CHECK_STATUSES, check_due__lt=now)
-        | Q(status__in=REVIEW_STATUSES, review_due__lt=now)
-        | Q(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now)
-    )
-
-
-def _current_deadline():
-    return Case(
-        When(status__in=CHECK_STATUSES, then=F("check_due")),
-        When(status__in=REVIEW_STATUSES, then=F("review_due")),
-        When(status=ApplicationStatus.NEEDS_CHANGES, then=F("resubmit_due")),
-        default=None,
-    )
 
 
 # --------------------------------------------------------------------------- checklist
@@ -518,10 +500,7 @@ def document_file(request, document_pk):
 @reviewer_staff_required
 def visit_media_file(request, media_pk):
     """A site-visit photo or video: staff who may see the application only."""
-    queryset = SiteVisitMedia.objects.filter(
-        visit__application__in=selectors.applications_for_user(request.user).values("pk")
-    )
-    media = _get_or_404(queryset, media_pk)
+    media = _get_or_404(selectors.site_visit_media_for_user(request.user), media_pk)
     return _file_response(media.file, media.content_type, media.original_name or f"visit-{media.pk}")
 
 
@@ -549,27 +528,18 @@ def _assignable_staff(user):
 def review_list(request):
     now = timezone.now()
     form = ReviewFilterForm(request.GET or None, recruiters=_assignable_staff(request.user))
-    queryset = selectors.application_list(user=request.user).annotate(deadline=_current_deadline())
-    status = ""
+    filters = {"status": selectors.OPEN_WORK}
     if form.is_valid():
         data = form.cleaned_data
-        status = data["status"]
-        if data["category"]:
-            queryset = queryset.filter(category=data["category"])
-        if data["district"]:
-            queryset = queryset.filter(district__icontains=data["district"].strip())
-        if data["recruiter"]:
-            queryset = queryset.filter(Q(merchant__recruiter=data["recruiter"]) | Q(assignee=data["recruiter"]))
-        if data["overdue"]:
-            queryset = queryset.filter(_overdue_condition(now))
-    if status == "all":
-        pass
-    elif status:
-        queryset = queryset.filter(status=status)
-    else:
-        # Open work: what is waiting on someone, not drafts and not finished ones.
-        queryset = queryset.exclude(status__in=[*CLOSED_STATUSES, ApplicationStatus.DRAFT])
-    queryset = queryset.order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")
+        filters = {
+            # The default is the open work: what waits on someone.
+            "status": {"": selectors.OPEN_WORK, "all": None}.get(data["status"], data["status"]),
+            "category": data["category"],
+            "district": data["district"],
+            "recruiter": data["recruiter"],
+            "overdue": data["overdue"],
+        }
+    queryset = selectors.application_list(user=request.user, now=now, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"application": application, "deadline": deadline_of(application, now)} for application in page]
     query = request.GET.copy()

@@ -16,7 +16,6 @@ from rest_framework.response import Response
 # The evaluation endpoint takes exactly the calculator's inputs (API.md).
 from scoring.api.serializers import CalculatorInputSerializer
 from workplace.api.views import IsStaffMember
-from workplace.roles import is_staff_member
 
 from .. import selectors, services
 from ..checks import ALLOWED_DOCUMENT_TYPES
@@ -28,7 +27,6 @@ from ..models import (
     Merchant,
     MerchantStatus,
     Segment,
-    SiteVisitMedia,
 )
 from . import serializers as s
 
@@ -237,9 +235,8 @@ class ApplicationViewSet(
     )
     def visit_media_file(self, request, pk=None, media_id=None):
         application = self.get_object()
-        if not is_staff_member(request.user):
-            raise Http404
-        item = SiteVisitMedia.objects.filter(pk=media_id, visit__application=application).first()
+        media = selectors.site_visit_media_for_user(request.user)
+        item = media.filter(pk=media_id, visit__application=application).first()
         if item is None:
             raise Http404
         return private_file_response(

@@ -25,7 +25,9 @@ def test_it_refuses_staff(recruiter):
     assert not Merchant.objects.exists()
 
 
-@pytest.mark.parametrize("status", [ApplicationStatus.DRAFT, ApplicationStatus.IN_REVIEW, ApplicationStatus.CONTRACT_SENT])
+@pytest.mark.parametrize(
+    "status", [ApplicationStatus.DRAFT, ApplicationStatus.IN_REVIEW, ApplicationStatus.CONTRACT_SENT]
+)
 def test_it_refuses_a_second_application_while_one_is_in_progress(status, make_application, merchant_user):
     make_application(status)
     with translation.override("en"), pytest.raises(InvalidTransition) as refused:
