@@ -3,8 +3,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from merchants.models import ApplicationStatus, SiteVisit
+from merchants import services
+from merchants.models import ApplicationStatus, ApplicationStatusChange, CheckRun, Finding, SiteVisit
 from scoring.models import Evaluation
+from tests.factories.merchants import DocumentFactory
 
 from .conftest import EVALUATION, png_file
 
@@ -308,3 +310,42 @@ def test_actions_need_a_post(page_client, recruitment_head, assigned_application
 def test_actions_on_an_unseen_application_are_not_found(page_client, outside_head, assigned_application):
     response = page_client(outside_head).post(url(assigned_application, "review_reject"), {"reject-reason": "x"})
     assert response.status_code == 404
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+def test_it_issues_a_constant_number_of_queries(
+    page_client, recruitment_head, recruiter, assigned_application, queries
+):
+    application = assigned_application
+    client = page_client(recruitment_head)
+    services.site_visit_record(
+        application=application, by=recruiter, visited_on=dt.date.today(), notes="门店整洁", media=[png_file()]
+    )
+    services.evaluation_record(application=application, by=recruiter, data=dict(EVALUATION))
+
+    def grow():
+        DocumentFactory(application=application, kind="business_licence")
+        DocumentFactory(application=application, kind="legal_rep_id", pdf=True)
+        services.site_visit_record(
+            application=application,
+            by=recruitment_head,
+            visited_on=dt.date.today(),
+            notes="复查",
+            media=[png_file("a.png"), png_file("b.png")],
+        )
+        services.evaluation_record(application=application, by=recruitment_head, data=dict(EVALUATION))
+        run = CheckRun.objects.filter(application=application).first()
+        Finding.objects.create(run=run, code="document_expiring", blocking=False, params={"kind": "legal_rep_id"})
+        ApplicationStatusChange.objects.create(
+            application=application,
+            from_status="in_review",
+            to_status="site_visit",
+            changed_by=recruiter,
+            changed_at=application.status_changed_at,
+        )
+
+    queries.assert_constant(lambda: client.get(url(application)), grow)
+    content = client.get(url(application)).content.decode()
+    assert content.count("复查") == 3
