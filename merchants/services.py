@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from workplace.calendar import SHANGHAI, due_at, end_of_day
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
@@ -174,48 +174,60 @@ _WITHDRAWABLE = frozenset(
 # action → (may this user act on an application they can see?, statuses it is allowed in,
 # the message when the role may not)
 ACTIONS = {
-    "edit": (permissions.is_portal_owner, EDITABLE_STATUSES, _lazy("Only the merchant may edit its application.")),
-    "upload": (permissions.is_portal_owner, EDITABLE_STATUSES, _lazy("Only the merchant may change its documents.")),
+    "edit": (
+        permissions.is_portal_owner,
+        EDITABLE_STATUSES,
+        gettext_lazy("Only the merchant may edit its application."),
+    ),
+    "upload": (
+        permissions.is_portal_owner,
+        EDITABLE_STATUSES,
+        gettext_lazy("Only the merchant may change its documents."),
+    ),
     "submit": (
         permissions.is_portal_owner,
         frozenset({ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CHANGES}),
-        _lazy("Only the merchant may submit its application."),
+        gettext_lazy("Only the merchant may submit its application."),
     ),
-    "withdraw": (permissions.is_portal_owner, _WITHDRAWABLE, _lazy("Only the merchant may withdraw its application.")),
+    "withdraw": (
+        permissions.is_portal_owner,
+        _WITHDRAWABLE,
+        gettext_lazy("Only the merchant may withdraw its application."),
+    ),
     "sign": (
         permissions.is_portal_owner,
         frozenset({ApplicationStatus.CONTRACT_SENT}),
-        _lazy("Only the merchant may sign its contract."),
+        gettext_lazy("Only the merchant may sign its contract."),
     ),
     "assign": (
         permissions.can_review,
         _OPEN_STATUSES - {ApplicationStatus.CONTRACT_SENT, ApplicationStatus.APPROVED},
-        _lazy("Only a recruitment head or above may assign applications."),
+        gettext_lazy("Only a recruitment head or above may assign applications."),
     ),
     "site_visit": (
         permissions.can_record_visit_or_evaluation,
         REVIEW_STATUSES,
-        _lazy("Only the assigned recruiter or a reviewer may record site visits."),
+        gettext_lazy("Only the assigned recruiter or a reviewer may record site visits."),
     ),
     "evaluation": (
         permissions.can_record_visit_or_evaluation,
         REVIEW_STATUSES,
-        _lazy("Only the assigned recruiter or a reviewer may record evaluations."),
+        gettext_lazy("Only the assigned recruiter or a reviewer may record evaluations."),
     ),
     "approve": (
         permissions.can_review,
         REVIEW_STATUSES,
-        _lazy("Only a recruitment head or above may approve applications."),
+        gettext_lazy("Only a recruitment head or above may approve applications."),
     ),
     "request_changes": (
         permissions.can_review,
         REVIEW_STATUSES,
-        _lazy("Only a recruitment head or above may request changes."),
+        gettext_lazy("Only a recruitment head or above may request changes."),
     ),
     "reject": (
         permissions.can_review,
         REVIEW_STATUSES,
-        _lazy("Only a recruitment head or above may reject applications."),
+        gettext_lazy("Only a recruitment head or above may reject applications."),
     ),
 }
 

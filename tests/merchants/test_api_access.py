@@ -224,3 +224,19 @@ def test_no_500_on_garbage(client_for, make_application, recruitment_head, other
         == 400
     )
     assert client_for(other_merchant_user).post(URL, "nonsense", content_type="application/json").status_code == 400
+
+
+def test_a_refused_role_reads_why_in_chinese_by_default(client_for, make_application, recruiter):
+    application = make_application(ApplicationStatus.IN_REVIEW)
+    response = client_for(recruiter).post(f"{URL}{application.pk}/approve/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "只有招商部负责人及以上人员可以批准申请。"
+
+
+def test_a_refused_role_reads_why_in_english_when_asked(client_for, make_application, recruitment_head):
+    application = make_application(ApplicationStatus.CONTRACT_SENT)
+    response = client_for(recruitment_head).post(
+        f"{URL}{application.pk}/sign/", {"signer_name": "x", "consent": True}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only the merchant may sign its contract."
