@@ -294,5 +294,11 @@ class TerminalAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.terminals_for_user(request.user, super().get_queryset(request))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The autocomplete only suggests merchants in scope; the posted id is checked too.
+        if db_field.name == "merchant":
+            kwargs["queryset"] = selectors.merchants_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False

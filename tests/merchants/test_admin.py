@@ -80,3 +80,27 @@ def test_another_recruiters_merchant_is_not_found(recruiter, second_recruiter, d
 def test_merchants_have_no_admin(merchant_user):
     response = signed_in(merchant_user).get("/admin/merchants/merchant/")
     assert response.status_code == 302
+
+
+def test_a_recruiter_cannot_add_a_terminal_to_another_recruiters_merchant(recruiter, second_recruiter, department):
+    from merchants.models import Terminal
+
+    theirs = MerchantFactory(recruiter=second_recruiter, department=department, status=MerchantStatus.ACTIVE)
+    response = signed_in(recruiter).post(
+        "/admin/merchants/terminal/add/",
+        {"merchant": theirs.pk, "serial": "POS-LEAK", "installed_on": "2026-03-15", "pays_service_fee": "on"},
+    )
+    assert response.status_code == 200
+    assert "merchant" in response.context["adminform"].form.errors
+    assert not Terminal.objects.filter(serial="POS-LEAK").exists()
+
+
+def test_a_recruiter_adds_a_terminal_to_their_merchant(recruiter, department):
+    from merchants.models import Terminal
+
+    mine = MerchantFactory(recruiter=recruiter, department=department, status=MerchantStatus.ACTIVE)
+    response = signed_in(recruiter).post(
+        "/admin/merchants/terminal/add/", {"merchant": mine.pk, "serial": "POS-MINE", "installed_on": "2026-03-15"}
+    )
+    assert response.status_code == 302
+    assert Terminal.objects.get(serial="POS-MINE").merchant == mine
