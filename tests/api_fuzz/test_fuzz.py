@@ -122,7 +122,7 @@ def test_operation(label, role, fuzz_world, db, wsgi_isolation):
                 try:
                     case.validate_response(response, checks=CHECKS, headers=headers)
                     _assert_error_contract(response, label, role)
-                except AssertionError as error:
+                except (AssertionError, BaseExceptionGroup) as error:  # schemathesis: a FailureGroup
                     if wsgi_isolation:
                         error.add_note("Server traceback:\n" + wsgi_isolation[-1])
                     raise
