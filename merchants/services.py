@@ -243,6 +243,14 @@ def application_action_check(*, application: Application, user, action: str) -> 
     _require_state(application, statuses)
 
 
+def _lock_and_check(*, application: Application, user, action: str) -> None:
+    """``application_action_check`` inside a service's transaction, on the row locked and
+    read again: the status checked is the current one and stays so until commit, so two
+    concurrent actions on one application queue instead of both passing a stale check."""
+    application.status = Application.objects.select_for_update().values_list("status", flat=True).get(pk=application.pk)
+    application_action_check(application=application, user=user, action=action)
+
+
 def application_allowed_actions(*, application: Application, user) -> list[str]:
     """The actions ``user`` may take now (to show the right buttons)."""
     allowed = []
@@ -340,7 +348,7 @@ def application_create(*, user, data: dict) -> Application:
 @transaction.atomic
 def application_update(*, application: Application, user, data: dict) -> Application:
     """The merchant edits its profile while the application is a draft or needs changes."""
-    application_action_check(application=application, user=user, action="edit")
+    _lock_and_check(application=application, user=user, action="edit")
     cleaned = _clean_profile(data, partial=True)
     for name, value in cleaned.items():
         setattr(application, name, value)
@@ -390,7 +398,7 @@ def document_add(
     *, application: Application, user, kind: str, file, number: str = "", valid_until: dt.date | None = None
 ) -> Document:
     """The merchant uploads a certificate (PDF, JPEG or PNG by content; at most 10 MB)."""
-    application_action_check(application=application, user=user, action="upload")
+    _lock_and_check(application=application, user=user, action="upload")
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Choose a valid document kind."), field="kind", code="invalid_choice")
     number = (number or "").strip()
@@ -419,7 +427,7 @@ def document_add(
 def document_delete(*, document: Document, user) -> None:
     """The merchant removes a document it uploaded, while it may still edit."""
     application = document.application
-    application_action_check(application=application, user=user, action="upload")
+    _lock_and_check(application=application, user=user, action="upload")
     stored = document.file.name
     storage = document.file.storage
     document.delete()
@@ -429,7 +437,7 @@ def document_delete(*, document: Document, user) -> None:
 @transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
     """Submit (or resubmit after changes); the system check runs right after commit."""
-    application_action_check(application=application, user=user, action="submit")
+    _lock_and_check(application=application, user=user, action="submit")
     now = timezone.now()
     application_transition(
         application=application,
@@ -454,7 +462,7 @@ def application_submit(*, application: Application, user) -> Application:
 @transaction.atomic
 def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
     """The merchant withdraws its application (before signing)."""
-    application_action_check(application=application, user=user, action="withdraw")
+    _lock_and_check(application=application, user=user, action="withdraw")
     application_transition(
         application=application, to_status=ApplicationStatus.WITHDRAWN, by=user, reason=(reason or "").strip()
     )
@@ -642,7 +650,7 @@ def escalation_chain(application: Application, directory: RoleDirectory | None =
 def application_assign(*, application: Application, by, assignee) -> Application:
     """A recruitment head (own department) or above assigns the application to a recruiter
     (or head); the merchant then belongs to that person and their department."""
-    application_action_check(application=application, user=by, action="assign")
+    _lock_and_check(application=application, user=by, action="assign")
     if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
         raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
     department_id = department_of(assignee)
@@ -669,7 +677,7 @@ def application_assign(*, application: Application, by, assignee) -> Application
 def site_visit_record(*, application: Application, by, visited_on: dt.date, notes: str, media=()) -> SiteVisit:
     """Record a site visit (实地考察) with its photos and videos. The first one moves an
     application in review to ``site_visit``."""
-    application_action_check(application=application, user=by, action="site_visit")
+    _lock_and_check(application=application, user=by, action="site_visit")
     if visited_on is None:
         raise ApplicationError(_("Please enter the date of the visit."), field="visited_on", code="required")
     if visited_on > timezone.localdate():
@@ -702,7 +710,7 @@ def site_visit_record(*, application: Application, by, visited_on: dt.date, note
 def evaluation_record(*, application: Application, by, data: dict):
     """Record a star evaluation (SPEC.md §2) for the application's merchant; the scoring
     app computes and versions it."""
-    application_action_check(application=application, user=by, action="evaluation")
+    _lock_and_check(application=application, user=by, action="evaluation")
     from scoring.services import evaluation_create
 
     return evaluation_create(merchant=application.merchant, evaluator=by, data=data)
@@ -730,7 +738,7 @@ def approval_blockers(application: Application) -> list[str]:
 @transaction.atomic
 def application_approve(*, application: Application, by, reason: str = "") -> Application:
     """Approve: the contract is rendered and sent to the merchant (contract_sent)."""
-    application_action_check(application=application, user=by, action="approve")
+    _lock_and_check(application=application, user=by, action="approve")
     blockers = approval_blockers(application)
     if blockers:
         raise InvalidTransition(" ".join(str(b) for b in blockers), code="approval_requirements_missing")
@@ -756,7 +764,7 @@ def application_approve(*, application: Application, by, reason: str = "") -> Ap
 @transaction.atomic
 def application_request_changes(*, application: Application, by, reason: str) -> Application:
     """Send the application back to the merchant with what to fix (reason required)."""
-    application_action_check(application=application, user=by, action="request_changes")
+    _lock_and_check(application=application, user=by, action="request_changes")
     reason = _require_reason(reason)
     now = timezone.now()
     application_transition(
@@ -783,7 +791,7 @@ def application_request_changes(*, application: Application, by, reason: str) ->
 @transaction.atomic
 def application_reject(*, application: Application, by, reason: str) -> Application:
     """Reject the application (reason required). A decision: never deleted."""
-    application_action_check(application=application, user=by, action="reject")
+    _lock_and_check(application=application, user=by, action="reject")
     reason = _require_reason(reason)
     application_transition(
         application=application,
@@ -895,7 +903,7 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
     and is attributed to its recruiter, with its star class at this moment."""
     from workplace.pdf import render_pdf
 
-    application_action_check(application=application, user=user, action="sign")
+    _lock_and_check(application=application, user=user, action="sign")
     signer_name = (signer_name or "").strip() if isinstance(signer_name, str) else ""
     if not signer_name:
         raise ApplicationError(_("Type your full name to sign."), field="signer_name", code="required")
