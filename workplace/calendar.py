@@ -59,10 +59,11 @@ class _Calendar:
     def __init__(self, start: dt.date, end: dt.date):
         self.overrides: dict[dt.date, bool] = {}
         self.published_years: set[int] = set()
-        self.end = start - dt.timedelta(days=1)
+        self.end = start
         self._load(start, end)
 
     def _load(self, start: dt.date, end: dt.date) -> None:
+        end = min(end, dt.date.max)
         self.overrides.update(
             CalendarOverride.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
         )
@@ -73,7 +74,7 @@ class _Calendar:
 
     def day(self, day: dt.date) -> DayInfo:
         if day > self.end:
-            self._load(self.end + dt.timedelta(days=1), day + dt.timedelta(days=_SPAN_SLACK * 3))
+            self._load(day, _add_days_capped(day, _SPAN_SLACK * 3))
         library = _library_working_day(day)
         fallback = library is None and day.year not in self.published_years
         if day in self.overrides:
@@ -81,6 +82,17 @@ class _Calendar:
         if library is not None:
             return DayInfo(day, library, False)
         return DayInfo(day, day.weekday() < 5, fallback)
+
+
+def _add_days_capped(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
+class DateOutOfRange(ValueError):
+    """The count runs past the last date the calendar can represent (9999-12-31)."""
 
 
 def day_info(day: dt.date) -> DayInfo:
@@ -99,9 +111,11 @@ def add_working_days(start: dt.date, working_days: int) -> DueDate:
     """
     if working_days < 0:
         raise ValueError("working_days must not be negative")
-    calendar = _Calendar(start, start + dt.timedelta(days=working_days * _SPAN_FACTOR + _SPAN_SLACK))
+    calendar = _Calendar(start, _add_days_capped(start, working_days * _SPAN_FACTOR + _SPAN_SLACK))
     day, counted, fallback = start, 0, False
     while counted < working_days:
+        if day == dt.date.max:
+            raise DateOutOfRange("the due date would be after 9999-12-31")
         day += dt.timedelta(days=1)
         info = calendar.day(day)
         fallback = fallback or info.fallback

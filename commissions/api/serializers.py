@@ -92,7 +92,7 @@ class StepSerializer(serializers.ModelSerializer):
         model = ApprovalStep
         fields = ["role", "decided_by", "decision", "comment", "decided_at", "decided_as", "acting_for"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decided_by(self, step):
         return step.decided_by.get_username() if step.decided_by_id else None
 
@@ -100,15 +100,15 @@ class StepSerializer(serializers.ModelSerializer):
     def get_decision(self, step):
         return step.decision or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_comment(self, step):
         return step.comment if step.decision else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decided_as(self, step):
         return step.decided_as or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_acting_for(self, step):
         return step.acting_for
 

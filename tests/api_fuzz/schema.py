@@ -17,15 +17,6 @@ from schemathesis.config import SchemathesisConfig
 SCHEMA_URL = "/api/schema/?format=json"
 
 
-def _nullable_step_fields(raw):
-    """commissions: a pending step's decided_by, comment, decided_as and acting_for are
-    null; the Step schema says non-null strings (test_it_documents_a_pending_steps_nulls)."""
-    properties = raw["components"]["schemas"].get("Step", {}).get("properties", {})
-    for name in ("decided_by", "comment", "decided_as", "acting_for"):
-        if name in properties:
-            properties[name]["nullable"] = True
-
-
 def _blank_signed_class(raw):
     """merchants: a merchant not yet signed has ``signed_class: ""``; the schema allows only
     I, II, III (test_it_documents_the_blank_signed_class_of_a_prospect)."""
@@ -34,7 +25,7 @@ def _blank_signed_class(raw):
         properties["signed_class"] = {"anyOf": [properties["signed_class"], {"type": "string", "enum": [""]}]}
 
 
-KNOWN_DEVIATIONS = [_nullable_step_fields, _blank_signed_class]
+KNOWN_DEVIATIONS = [_blank_signed_class]
 
 
 def load_raw_schema() -> dict:

@@ -113,3 +113,16 @@ def test_working_days_between_counts_after_start_up_to_end():
 def test_a_long_count_uses_a_constant_number_of_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         calendar.add_working_days(D(2026, 1, 1), 200)
+
+
+def test_it_counts_from_the_first_representable_date():
+    assert calendar.add_working_days(D(1, 1, 1), 1).date == D(1, 1, 2)
+
+
+def test_it_refuses_a_due_date_past_the_last_representable_date():
+    with pytest.raises(calendar.DateOutOfRange):
+        calendar.add_working_days(D(9999, 12, 30), 5)
+
+
+def test_it_reaches_the_last_representable_date():
+    assert calendar.add_working_days(D(9999, 12, 30), 1).date == D(9999, 12, 31)

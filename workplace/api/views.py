@@ -82,8 +82,7 @@ class DueDateView(APIView):
         query.is_valid(raise_exception=True)
         try:
             due = calendar.add_working_days(query.validated_data["start"], query.validated_data["working_days"])
-        except OverflowError:
-            # A start at the very edge of what a date can hold (0001-01-01, 9999-12-31).
+        except calendar.DateOutOfRange:
             raise serializers.ValidationError({"start": [_("Date out of range")]}) from None
         return Response(DueDateSerializer({"due": due.date, "fallback": due.fallback}).data)
 
