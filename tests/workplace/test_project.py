@@ -153,3 +153,23 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_json_body_is_refused_in_the_users_language(client_for):
+    from tests.factories.workplace import make_user
+
+    api = client_for(make_user("recruiter"))
+    response = api.post("/api/v1/commissions/quote/", data="{bad", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "JSON parse error" not in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_search_with_a_nul_character_names_the_search_parameter(client_for):
+    from tests.factories.workplace import make_user
+
+    response = client_for(make_user("general_manager")).get("/api/v1/merchants/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"]
