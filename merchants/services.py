@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -418,8 +419,10 @@ def document_add(
         sha256=sha256,
         uploaded_by=user,
     )
-    document.file.save(getattr(file, "name", "") or "upload", file, save=False)
-    document.save()
+    with files_removed_on_failure() as written:
+        document.file.save(getattr(file, "name", "") or "upload", file, save=False)
+        written.append(document.file)
+        document.save()
     return document
 
 
@@ -561,6 +564,22 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
         return run
 
 
+@contextmanager
+def files_removed_on_failure():
+    """Yield a list of stored files (``FieldFile``); if the block raises they are deleted
+    again: rolling the database back does not undo what was written to storage."""
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            try:
+                field_file.storage.delete(field_file.name)
+            except OSError:
+                logger.warning("could not remove %s after a failed write", field_file.name)
+        raise
+
+
 def _format_moment(moment: dt.datetime | None) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -690,19 +709,21 @@ def site_visit_record(*, application: Application, by, visited_on: dt.date, note
         for file in media or ()
     ]
     visit = SiteVisit.objects.create(application=application, visited_on=visited_on, notes=notes, visitor=by)
-    for file, content_type, size, sha256 in inspected:
-        item = SiteVisitMedia(
-            visit=visit,
-            kind=ALLOWED_MEDIA_TYPES[content_type],
-            original_name=(getattr(file, "name", "") or "")[:255],
-            content_type=content_type,
-            size=size,
-            sha256=sha256,
-        )
-        item.file.save(getattr(file, "name", "") or "media", file, save=False)
-        item.save()
-    if application.status == ApplicationStatus.IN_REVIEW:
-        application_transition(application=application, to_status=ApplicationStatus.SITE_VISIT, by=by)
+    with files_removed_on_failure() as written:
+        for file, content_type, size, sha256 in inspected:
+            item = SiteVisitMedia(
+                visit=visit,
+                kind=ALLOWED_MEDIA_TYPES[content_type],
+                original_name=(getattr(file, "name", "") or "")[:255],
+                content_type=content_type,
+                size=size,
+                sha256=sha256,
+            )
+            item.file.save(getattr(file, "name", "") or "media", file, save=False)
+            written.append(item.file)
+            item.save()
+        if application.status == ApplicationStatus.IN_REVIEW:
+            application_transition(application=application, to_status=ApplicationStatus.SITE_VISIT, by=by)
     return visit
 
 
@@ -750,8 +771,9 @@ def application_approve(*, application: Application, by, reason: str = "") -> Ap
         reason=(reason or "").strip(),
         fields={"decided_at": now, "decided_by": by, "decision_reason": (reason or "").strip()},
     )
-    contract_render(application=application)
-    application_transition(application=application, to_status=ApplicationStatus.CONTRACT_SENT, by=by)
+    with files_removed_on_failure() as written:
+        written.append(contract_render(application=application).rendered_pdf)
+        application_transition(application=application, to_status=ApplicationStatus.CONTRACT_SENT, by=by)
     _notify_merchant(
         application,
         kind="application_approved",
@@ -891,8 +913,10 @@ def contract_render(*, application: Application) -> Contract:
     )
     pdf = render_pdf("merchants/pdf/contract.html", _contract_context(contract, application))
     contract.rendered_sha256 = hashlib.sha256(pdf).hexdigest()
-    contract.rendered_pdf.save(f"{contract.number}.pdf", ContentFile(pdf), save=False)
-    contract.save()
+    with files_removed_on_failure() as written:
+        contract.rendered_pdf.save(f"{contract.number}.pdf", ContentFile(pdf), save=False)
+        written.append(contract.rendered_pdf)
+        contract.save()
     return contract
 
 
@@ -923,7 +947,22 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
     }
     pdf = render_pdf("merchants/pdf/contract.html", _contract_context(contract, application, signature))
     contract.signed_sha256 = hashlib.sha256(pdf).hexdigest()
-    contract.signed_pdf.save(f"{contract.number}-signed.pdf", ContentFile(pdf), save=False)
+    with files_removed_on_failure() as written:
+        contract.signed_pdf.save(f"{contract.number}-signed.pdf", ContentFile(pdf), save=False)
+        written.append(contract.signed_pdf)
+        _contract_signed(
+            application=application,
+            contract=contract,
+            user=user,
+            signer_name=signer_name,
+            now=now,
+            ip_address=ip_address,
+        )
+    return contract
+
+
+def _contract_signed(*, application: Application, contract: Contract, user, signer_name: str, now, ip_address):
+    """What signing records once the signed PDF is stored."""
     contract.signer_name = signer_name
     contract.consent = True
     contract.signed_at = now
@@ -957,7 +996,6 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
             title=_("Contract signed: %(name)s") % {"name": merchant.name},
             url=review_url(application),
         )
-    return contract
 
 
 # --- the merchant's lifecycle ------------------------------------------------------
