@@ -83,8 +83,9 @@ def seed(context: DemoContext) -> None:
                 role=role,
                 password=DEMO_PASSWORD,
                 email=f"{username}@demo.zhaoshang.local",
-                first_name=given,
-                last_name=family,
+                # Chinese names read family name first, with no space: keep the whole name
+                # in first_name so get_full_name() shows "刘一", not "一 刘".
+                first_name=f"{family}{given}",
                 department=context.departments.get(department_code),
                 manager=context.users.get(manager),
                 hire_date=dt.date(2025, 1, 6),
