@@ -301,6 +301,3 @@ class EvaluationForm(BootstrapMixin, forms.Form):
         self.fields["brand"].choices = [(value, value) for value in brand_range]
         self.fields["decoration"].choices = Decoration.choices
         self.fields["frequency"].choices = Frequency.choices
-
-    def service_data(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items()}

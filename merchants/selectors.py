@@ -176,8 +176,8 @@ def application_findings(application) -> list[Finding]:
 
 def application_missing_documents(application) -> list[str]:
     """The document kinds still missing for the application's entity type — for "what is
-    missing before I submit" in the portal."""
-    present = set(application.documents.values_list("kind", flat=True))
+    missing before I submit" in the portal. Uses prefetched documents when there are."""
+    present = {document.kind for document in application.documents.all()}
     return [
         str(kind)
         for kind in checks.required_document_kinds(application.entity_type, application.uscc)
@@ -187,19 +187,10 @@ def application_missing_documents(application) -> list[str]:
 
 def application_precheck(application, *, today=None) -> list[checks.Finding]:
     """What the system check would find now, without recording anything (portal preview)."""
-    from .services import document_facts
+    from .services import application_checks, document_facts
 
-    today = today or timezone.localdate()
-    return checks.run_checks(
-        entity_type=application.entity_type,
-        uscc=application.uscc,
-        legal_rep_name=application.legal_rep_name,
-        legal_rep_id_number=application.legal_rep_id_number,
-        address=application.address,
-        district=application.district,
-        documents=[document_facts(document, read_file=False) for document in application.documents.all()],
-        today=today,
-    )
+    documents = [document_facts(document, read_file=False) for document in application.documents.all()]
+    return application_checks(application, documents=documents, today=today or timezone.localdate())
 
 
 def documents_for_user(user, queryset=None) -> QuerySet[Document]:
@@ -222,12 +213,6 @@ def contract_for_user(user, application_id) -> Contract:
     return Contract.objects.select_related("application", "merchant").get(
         application__in=applications_for_user(user).values("pk"), application_id=application_id
     )
-
-
-def open_application_for_merchant(merchant) -> Application | None:
-    return merchant.applications.exclude(
-        status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.EXPIRED]
-    ).first()
 
 
 def application_in_progress(user) -> Application | None:

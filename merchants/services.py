@@ -491,6 +491,22 @@ def document_facts(document: Document, *, read_file: bool = True) -> checks.Docu
     )
 
 
+def application_checks(
+    application: Application, *, documents: list[checks.DocumentFacts], today: dt.date
+) -> list[checks.Finding]:
+    """Every rule of the system check over the application's data and ``documents``."""
+    return checks.run_checks(
+        entity_type=application.entity_type,
+        uscc=application.uscc,
+        legal_rep_name=application.legal_rep_name,
+        legal_rep_id_number=application.legal_rep_id_number,
+        address=application.address,
+        district=application.district,
+        documents=documents,
+        today=today,
+    )
+
+
 def application_run_system_check(*, application_id: int, today: dt.date | None = None) -> CheckRun | None:
     """Run the system check on a submitted application; None when there is nothing to
     do (already checked, withdrawn, gone).
@@ -517,16 +533,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
                 missing_file.append(checks.Finding("file_missing", True, {"kind": document.kind}, document.pk))
             else:
                 facts.append(fact)
-        found = missing_file + checks.run_checks(
-            entity_type=application.entity_type,
-            uscc=application.uscc,
-            legal_rep_name=application.legal_rep_name,
-            legal_rep_id_number=application.legal_rep_id_number,
-            address=application.address,
-            district=application.district,
-            documents=facts,
-            today=today,
-        )
+        found = missing_file + application_checks(application, documents=facts, today=today)
         blocking = any(finding.blocking for finding in found)
         run = CheckRun.objects.create(application=application, ran_at=now, blocking=blocking)
         Finding.objects.bulk_create(

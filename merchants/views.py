@@ -437,7 +437,9 @@ def contract_pdf(request, pk):
     if not field:
         raise Http404
     name = f"{contract.number}{'-signed' if signed else ''}.pdf"
-    return _file_response(field, "application/pdf", name, as_attachment=request.GET.get("download") == "1")
+    return private_file_response(
+        field, content_type="application/pdf", filename=name, as_attachment=request.GET.get("download") == "1"
+    )
 
 
 @merchant_required
@@ -473,10 +475,11 @@ def _get_or_404(queryset, pk):
         raise Http404 from None
 
 
-def _file_response(field, content_type: str, filename: str, *, as_attachment: bool = False):
+def private_file_response(field, *, content_type: str, filename: str, as_attachment: bool = False):
+    """A private file (its storage name is never shown), for the pages and the API."""
     try:
         handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):  # gone from storage, or no file at all
         raise Http404 from None
     response = FileResponse(
         handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename
@@ -492,8 +495,11 @@ def document_file(request, document_pk):
     """A certificate's file, to the merchant and staff who may see its application."""
     document = _get_or_404(selectors.documents_for_user(request.user), document_pk)
     filename = document.original_name or f"document-{document.pk}"
-    return _file_response(
-        document.file, document.content_type, filename, as_attachment=request.GET.get("download") == "1"
+    return private_file_response(
+        document.file,
+        content_type=document.content_type,
+        filename=filename,
+        as_attachment=request.GET.get("download") == "1",
     )
 
 
@@ -501,7 +507,9 @@ def document_file(request, document_pk):
 def visit_media_file(request, media_pk):
     """A site-visit photo or video: staff who may see the application only."""
     media = _get_or_404(selectors.site_visit_media_for_user(request.user), media_pk)
-    return _file_response(media.file, media.content_type, media.original_name or f"visit-{media.pk}")
+    return private_file_response(
+        media.file, content_type=media.content_type, filename=media.original_name or f"visit-{media.pk}"
+    )
 
 
 # ------------------------------------------------------------------------- staff review

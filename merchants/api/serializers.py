@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -265,14 +264,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
 
     def get_missing_documents(self, application) -> list[str]:
-        from .. import checks
+        from ..selectors import application_missing_documents
 
-        present = {document.kind for document in application.documents.all()}
-        return [
-            str(kind)
-            for kind in checks.required_document_kinds(application.entity_type, application.uscc)
-            if kind not in present
-        ]
+        return application_missing_documents(application)
 
     @extend_schema_field(ContractSerializer(allow_null=True))
     def get_contract(self, application):
@@ -330,8 +324,3 @@ class TerminalSerializer(serializers.ModelSerializer):
 
 class TerminalRemoveSerializer(serializers.Serializer):
     removed_on = serializers.DateField(label=_("removed on"))
-
-
-@extend_schema_field(OpenApiTypes.BINARY)
-class BinaryField(serializers.Field):
-    pass

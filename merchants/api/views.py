@@ -4,7 +4,7 @@ not see), the service's role and state check (403, 409), input (400), service, o
 from __future__ import annotations
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -28,6 +28,7 @@ from ..models import (
     MerchantStatus,
     Segment,
 )
+from ..views import private_file_response
 from . import serializers as s
 
 # Files are served with the type detected from their content at upload.
@@ -38,19 +39,6 @@ def client_ip(request) -> str | None:
     """The signer's address as the server saw it (the proxy sets REMOTE_ADDR correctly
     in production; X-Forwarded-For is client-controlled and not trusted here)."""
     return request.META.get("REMOTE_ADDR") or None
-
-
-def private_file_response(field_file, *, content_type: str, filename: str, as_attachment=False):
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, content_type=content_type or "application/octet-stream", as_attachment=as_attachment, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class MerchantFilter(django_filters.FilterSet):
