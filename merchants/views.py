@@ -326,6 +326,7 @@ def document_upload(request, pk):
     if request.method != "POST":
         return redirect("merchants:application_detail", pk=application.pk)
     form = DocumentUploadForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -338,12 +339,14 @@ def document_upload(request, pk):
                 valid_until=data["valid_until"],
             )
         except ApplicationError as error:
+            # 409 once the application is submitted, 400 for a bad file.
             form.add_service_error(error)
+            status = error.status_code
         else:
             messages.success(request, _("The certificate is uploaded."))
             return redirect(reverse("merchants:application_detail", args=[application.pk]) + "#documents")
     context = _merchant_detail_context(request, application, upload_form=form)
-    return render(request, "merchants/portal/application.html", context, status=400)
+    return render(request, "merchants/portal/application.html", context, status=status)
 
 
 @merchant_required

@@ -153,6 +153,15 @@ def test_an_upload_without_a_file_is_refused_in_chinese(page_client, merchant_us
     assert response.context["upload_form"].errors["file"] == ["该字段是必填项。"]
 
 
+def test_an_upload_after_submitting_is_a_conflict(page_client, merchant_user, make_application):
+    application = make_application(merchant_user, status=ApplicationStatus.IN_REVIEW)
+    url = reverse("merchants:document_upload", args=[application.pk])
+    response = page_client(merchant_user).post(url, {"kind": "tax_registration", "file": pdf_file()})
+    assert response.status_code == 409
+    assert response.context["upload_form"].non_field_errors()
+    assert not application.documents.filter(kind="tax_registration").exists()
+
+
 def test_another_merchant_cannot_upload(page_client, merchant_user, other_merchant_user, make_application):
     application = make_application(merchant_user, documents=False)
     url = reverse("merchants:document_upload", args=[application.pk])
