@@ -343,7 +343,7 @@ class Document(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no expiry date."))
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
@@ -443,7 +443,7 @@ class SiteVisitMedia(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=visit_media_upload_to, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
 

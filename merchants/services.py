@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from workplace.calendar import SHANGHAI, due_at, end_of_day
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
@@ -544,7 +544,8 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
             application_transition(
                 application=application,
                 to_status=ApplicationStatus.NEEDS_CHANGES,
-                reason="system check: " + ", ".join(sorted({f.code for f in found if f.blocking})),
+                # Stored untranslated, shown in the reader's language; the findings hold the details.
+                reason=gettext_noop("The system check found blocking problems."),
                 fields={"resubmit_due": resubmit_deadline(now)},
             )
             _notify_merchant(
@@ -845,7 +846,7 @@ def application_expire(*, application: Application, now: dt.datetime | None = No
         application_transition(
             application=application,
             to_status=ApplicationStatus.EXPIRED,
-            reason="not resubmitted within 15 days",
+            reason=gettext_noop("Not resubmitted within 15 days."),
         )
     except InvalidTransition:
         return False
@@ -993,7 +994,7 @@ def _contract_signed(*, application: Application, contract: Contract, user, sign
         merchant=merchant,
         to_status=MerchantStatus.ACTIVE,
         by=user,
-        reason="contract signed",
+        reason=gettext_noop("Contract signed."),
         fields={"signed_at": now, "signing_recruiter": merchant.recruiter, "signed_class": str(merchant_class)},
     )
     for recipient in review_assignees(application):

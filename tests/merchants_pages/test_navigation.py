@@ -43,4 +43,4 @@ def test_the_review_list_reads_in_english_on_request(page_client, recruitment_he
     client.cookies["django_language"] = "en"
     content = client.get(reverse("merchants:review_list")).content.decode()
     assert '<html lang="en">' in content
-    assert "Filter" in content
+    assert "Apply filters" in content
