@@ -54,14 +54,22 @@ def generate(merchant_count: int, request_count: int):
     departments, heads, recruiters = [], [], []
     for index in range(3):
         department = Department.objects.create(code=f"recruitment{index}", name=f"招商{index}部")
-        head = user_create(username=f"head{index}", role="recruitment_head", password="x", department=department, manager=director)
+        head = user_create(
+            username=f"head{index}", role="recruitment_head", password="x", department=department, manager=director
+        )
         department.head = head
         department.save(update_fields=["head"])
         departments.append(department)
         heads.append(head)
         for number in range(4):
             recruiters.append(
-                user_create(username=f"recruiter{index}_{number}", role="recruiter", password="x", department=department, manager=head)
+                user_create(
+                    username=f"recruiter{index}_{number}",
+                    role="recruiter",
+                    password="x",
+                    department=department,
+                    manager=head,
+                )
             )
     assert Group.objects.filter(name="merchant").exists()
     districts = ["颍州区", "颍东区", "颍泉区", "太和县", "颍上县", "临泉县", "阜南县", "界首市"]
@@ -81,7 +89,12 @@ def generate(merchant_count: int, request_count: int):
         )
     Merchant.objects.bulk_create(merchants, batch_size=2000)
     merchants = list(Merchant.objects.all())
-    statuses = [ApplicationStatus.IN_REVIEW, ApplicationStatus.NEEDS_CHANGES, ApplicationStatus.SIGNED, ApplicationStatus.DRAFT]
+    statuses = [
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.NEEDS_CHANGES,
+        ApplicationStatus.SIGNED,
+        ApplicationStatus.DRAFT,
+    ]
     Application.objects.bulk_create(
         [
             Application(
@@ -152,7 +165,9 @@ def main():
     started = time.perf_counter()
     prepare_database()
     people = generate(args.merchants, args.requests)
-    print(f"generated {args.merchants} merchants, {args.requests} rate requests in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {args.merchants} merchants, {args.requests} rate requests in {time.perf_counter() - started:.1f} s"
+    )
 
     from workplace import calendar
 

@@ -53,7 +53,9 @@ class AuthorityBandFormSet(forms.BaseInlineFormSet):
                 continue
             bands.append((ladder_rank(data["role"]), data["min_ratio"], data.get("min_inclusive", False)))
         bands.sort()
-        for (_rank, lower_bound, lower_inclusive), (_next, higher_bound, higher_inclusive) in zip(bands, bands[1:]):
+        for (_rank, lower_bound, lower_inclusive), (_next, higher_bound, higher_inclusive) in zip(
+            bands, bands[1:], strict=False
+        ):
             # The higher level's band must start below the lower level's, or at the same
             # number when only the higher level includes it (> 50 director, ≥ 50 GM).
             same_bound_split = not lower_inclusive and higher_inclusive
@@ -131,8 +133,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class RateRequestAdmin(ReadOnlyAdmin):
     inlines = [ApprovalStepInline]
     list_display = [
-        "reference", "merchant", "kind", "proposed_rate", "standard_rate", "display_ratio", "required_role", "status",
-        "requested_by", "created_at",
+        "reference",
+        "merchant",
+        "kind",
+        "proposed_rate",
+        "standard_rate",
+        "display_ratio",
+        "required_role",
+        "status",
+        "requested_by",
+        "created_at",
     ]
     list_filter = ["status", "kind", "required_role"]
     search_fields = ["merchant__name", "reason"]
@@ -155,5 +165,3 @@ class MerchantRateAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(merchant__in=merchants_for_user(request.user))
-
-

@@ -13,8 +13,8 @@ from merchants.models import Merchant
 from workplace.exceptions import ApplicationError
 
 from . import services
-from .selectors import REQUESTABLE_STATUSES
 from .models import ApprovalStep, RateRequest, RequestKind
+from .selectors import REQUESTABLE_STATUSES
 
 ORDER = 40
 
@@ -28,12 +28,20 @@ SCENARIOS = [
         [("head", "approve", "重点商户"), ("director", "approve", "同意上报"), ("gm", "approve", "特批")],
         "区域龙头，带动周边商户入盟",
     ),
-    (RequestKind.PREPAID, "0.65", [("head", "approve", "同意"), ("director", "reject", "低于运营底线，请再谈")],
-     "竞争对手报价更低"),
+    (
+        RequestKind.PREPAID,
+        "0.65",
+        [("head", "approve", "同意"), ("director", "reject", "低于运营底线，请再谈")],
+        "竞争对手报价更低",
+    ),
     (RequestKind.PREPAID, "0.75", [], "老客户续约"),
     (RequestKind.PREPAID, "0.60", [("head", "approve", "同意，请运营审核")], "节假日促销合作"),
-    (RequestKind.PREPAID, "0.48", [("head", "approve", "同意"), ("director", "approve", "同意，报总经理")],
-     "全市独家合作"),
+    (
+        RequestKind.PREPAID,
+        "0.48",
+        [("head", "approve", "同意"), ("director", "approve", "同意，报总经理")],
+        "全市独家合作",
+    ),
     (RequestKind.BANK_CARD, "0.75", [], "刷卡量大，申请降低银行卡手续费"),
     (RequestKind.POS_FEE_WAIVER, None, [("gm", "approve", "高潜力商户，免收服务费")], "高潜力商户，申请免收POS服务费"),
 ]

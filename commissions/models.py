@@ -31,8 +31,9 @@ class CommissionStandard(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "effective_from"], name="commission_standard_unique_date"),
             models.CheckConstraint(
-                condition=Q(bank_card_fee__gt=0, bank_card_fee__lte=100, prepaid_commission__gt=0,
-                            prepaid_commission__lte=100),
+                condition=Q(
+                    bank_card_fee__gt=0, bank_card_fee__lte=100, prepaid_commission__gt=0, prepaid_commission__lte=100
+                ),
                 name="commission_standard_rates_in_range",
             ),
         ]
@@ -123,13 +124,21 @@ class RateRequest(models.Model):
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     proposed_rate = models.DecimalField(_("proposed rate (%)"), max_digits=12, decimal_places=4, null=True, blank=True)
     standard = models.ForeignKey(
-        CommissionStandard, verbose_name=_("standard applied"), on_delete=models.PROTECT, null=True, blank=True,
+        CommissionStandard,
+        verbose_name=_("standard applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     standard_rate = models.DecimalField(_("standard rate (%)"), max_digits=12, decimal_places=2, null=True, blank=True)
     ratio = models.DecimalField(_("ratio (%)"), max_digits=24, decimal_places=10, null=True, blank=True)
     band_set = models.ForeignKey(
-        AuthorityBandSet, verbose_name=_("bands applied"), on_delete=models.PROTECT, null=True, blank=True,
+        AuthorityBandSet,
+        verbose_name=_("bands applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     required_role = models.CharField(_("required authority"), max_length=30, choices=LADDER_CHOICES)
@@ -145,7 +154,11 @@ class RateRequest(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The step waiting for a decision; empty once the request is closed.
     current_step = models.ForeignKey(
-        "ApprovalStep", verbose_name=_("current step"), on_delete=models.PROTECT, null=True, blank=True,
+        "ApprovalStep",
+        verbose_name=_("current step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -186,7 +199,11 @@ class ApprovalStep(models.Model):
     # When the step became current: the reminder clock starts here.
     activated_at = models.DateTimeField(_("waiting since"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     # The decider's own level; differs from ``role`` when a higher level acted in place

@@ -212,7 +212,10 @@ def _grant(request: RateRequest) -> None:
         request.save(update_fields=["effective_from"])
     if request.kind in (RequestKind.PREPAID, RequestKind.BANK_CARD):
         MerchantRate.objects.create(
-            merchant_id=request.merchant_id, kind=request.kind, rate=request.proposed_rate, effective_from=effective_from,
+            merchant_id=request.merchant_id,
+            kind=request.kind,
+            rate=request.proposed_rate,
+            effective_from=effective_from,
             request=request,
         )
 
@@ -318,9 +321,15 @@ def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
             ):
                 continue
             due.append((request, user_id, f"commissions:reminder:{step.pk}:user:{user_id}"))
-    already = set(
-        Notification.objects.filter(dedupe_key__in=[key for *_rest, key in due]).values_list("dedupe_key", flat=True)
-    ) if due else set()
+    already = (
+        set(
+            Notification.objects.filter(dedupe_key__in=[key for *_rest, key in due]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        if due
+        else set()
+    )
     recipients = get_user_model().objects.in_bulk({user_id for _r, user_id, key in due if key not in already})
     sent = 0
     for request, user_id, key in due:

@@ -29,4 +29,3 @@ handler400 = "workplace.errors.bad_request"
 handler403 = "workplace.errors.permission_denied"
 handler404 = "workplace.errors.page_not_found"
 handler500 = "workplace.errors.server_error"
-

@@ -86,7 +86,7 @@ def finding_message(code: str, params: dict | None = None) -> str:
 
 def uscc_check_character(first17: str) -> str:
     """The 18th character of a USCC for its first 17 (GB 32100-2015 §5)."""
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -104,7 +104,7 @@ def is_valid_uscc(value: str) -> bool:
 
 def ric_check_digit(first17: str) -> str:
     """The 18th character of a resident ID number (ISO 7064 MOD 11-2)."""
-    total = sum(int(char) * weight for char, weight in zip(first17, RIC_WEIGHTS))
+    total = sum(int(char) * weight for char, weight in zip(first17, RIC_WEIGHTS, strict=False))
     return RIC_CHECK[total % 11]
 
 

@@ -23,8 +23,8 @@ class ScoringRuleSet(models.Model):
         _("bands and points"),
         help_text=_(
             "For area_sqm, registered_capital, staff_count and years_in_business: a list of bands, "
-            "each {\"below\": edge, \"points\": p} (value < edge) or {\"up_to\": edge, \"points\": p} "
-            "(value ≤ edge), edges ascending, the last one {\"points\": p} for everything above. "
+            'each {"below": edge, "points": p} (value < edge) or {"up_to": edge, "points": p} '
+            '(value ≤ edge), edges ascending, the last one {"points": p} for everything above. '
             "For decoration and frequency: the points of each choice."
         ),
     )

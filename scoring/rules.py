@@ -284,9 +284,7 @@ def rule_table_from_data(*, bands, class_two_threshold, brand_min: int, brand_ma
         choices[item] = {key: _decimal(mapping[key], f"{item}.{key}") for key in enum.values}
     unknown = set(bands) - set(BANDED_ITEMS) - {"decoration", "frequency"}
     if unknown:
-        raise ApplicationError(
-            _("Unknown items: %(items)s.") % {"items": ", ".join(sorted(unknown))}, field="bands"
-        )
+        raise ApplicationError(_("Unknown items: %(items)s.") % {"items": ", ".join(sorted(unknown))}, field="bands")
     if brand_min is None or brand_max is None or not 0 <= brand_min <= brand_max:
         raise ApplicationError(_("The brand range must go from a lower to a higher number."), field="brand_max")
     return RuleTable(

@@ -12,7 +12,6 @@ from .models import Evaluation
 from .rules import rate
 from .selectors import rule_set_in_force
 
-
 # Who records star evaluations: the recruiters who negotiate with merchants and the
 # levels that review them (as in merchants' onboarding). Customer service and the heads
 # of complaint departments may use the calculator but not put a rating on file.

@@ -134,9 +134,7 @@ class QueryCounter:
         for _ in range(times):
             grow()
         after, after_sql = self.count(fn)
-        assert before == after, (
-            f"query count grew from {before} to {after} as data grew:\n" + "\n".join(after_sql)
-        )
+        assert before == after, f"query count grew from {before} to {after} as data grew:\n" + "\n".join(after_sql)
         return after
 
 

@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
-from scoring.models import ScoringRuleSet
+
 from commissions.models import CommissionStandard
+from scoring.models import ScoringRuleSet
+
 
 @pytest.mark.django_db
 def test_zz_seeded_rows_survive_transactional_tests():

@@ -127,3 +127,6 @@ class DemoDataset(models.Model):
 
     app_label = models.CharField(max_length=100, unique=True)
     seeded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.app_label

@@ -43,9 +43,7 @@ def notify(recipient, *, kind: str, title: str, body: str = "", url: str = "", d
 def deliver_notification_email(notification_id: int) -> bool:
     """Send one notification's e-mail exactly once: the row is claimed by a conditional
     update, so two workers never both send it."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)

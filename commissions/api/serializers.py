@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from merchants.models import Category
+
 from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind, RequestStatus
 from ..rules import percent_text
 
@@ -132,9 +133,24 @@ class RateRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = RateRequest
         fields = [
-            "id", "reference", "kind", "merchant", "merchant_name", "status", "required_role", "prepaid_rate",
-            "bank_card_fee", "standard_rate", "ratio", "reason", "effective_from", "requested_by", "created_at",
-            "closed_at", "current_step", "steps",
+            "id",
+            "reference",
+            "kind",
+            "merchant",
+            "merchant_name",
+            "status",
+            "required_role",
+            "prepaid_rate",
+            "bank_card_fee",
+            "standard_rate",
+            "ratio",
+            "reason",
+            "effective_from",
+            "requested_by",
+            "created_at",
+            "closed_at",
+            "current_step",
+            "steps",
         ]
         read_only_fields = fields
 

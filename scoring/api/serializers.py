@@ -68,4 +68,3 @@ class CalculatorResultSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "StarRating"
-

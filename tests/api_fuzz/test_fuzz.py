@@ -67,9 +67,7 @@ def case_strategy(operation, ids):
         strategies.append(operation.as_strategy(mode))
         if known:
             fixed = st.fixed_dictionaries({name: st.sampled_from(values) for name, values in known.items()})
-            strategies.append(
-                fixed.flatmap(lambda path, mode=mode: operation.as_strategy(mode, path_parameters=path))
-            )
+            strategies.append(fixed.flatmap(lambda path, mode=mode: operation.as_strategy(mode, path_parameters=path)))
     return st.one_of(strategies)
 
 

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(("start", "working_days"), [("0001-01-01", 300), ("0001-01-01", 0), ("9999-12-31", 0)])
 def test_it_counts_from_the_edges_of_the_calendar(client_for, recruiter, start, working_days):
     # Was a 500: OverflowError: date value out of range (workplace/calendar.py, _Calendar).
-    response = client_for(recruiter).get(
-        "/api/v1/calendar/due-date/", {"start": start, "working_days": working_days}
-    )
+    response = client_for(recruiter).get("/api/v1/calendar/due-date/", {"start": start, "working_days": working_days})
     assert response.status_code == 200
 
 
@@ -32,9 +30,7 @@ def test_it_answers_400_naming_start_for_a_due_date_past_the_end_of_the_calendar
     client_for, recruiter, start, working_days
 ):
     # Was a 500: OverflowError: date value out of range (workplace/calendar.py, _Calendar).
-    response = client_for(recruiter).get(
-        "/api/v1/calendar/due-date/", {"start": start, "working_days": working_days}
-    )
+    response = client_for(recruiter).get("/api/v1/calendar/due-date/", {"start": start, "working_days": working_days})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"

@@ -15,19 +15,30 @@ def admin_client(client, admin_user):
 
 def test_an_admin_adds_a_new_version_of_a_standard(admin_client):
     today = timezone.localdate().isoformat()
-    response = admin_client.post("/admin/commissions/commissionstandard/add/", {
-        "category": "dining_entertainment", "effective_from": today, "bank_card_fee": "1.80",
-        "prepaid_commission": "9.00", "note": "2027 调整",
-    })
+    response = admin_client.post(
+        "/admin/commissions/commissionstandard/add/",
+        {
+            "category": "dining_entertainment",
+            "effective_from": today,
+            "bank_card_fee": "1.80",
+            "prepaid_commission": "9.00",
+            "note": "2027 调整",
+        },
+    )
     assert response.status_code == 302
     assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 2
 
 
 def test_a_new_version_cannot_be_backdated(admin_client):
-    response = admin_client.post("/admin/commissions/commissionstandard/add/", {
-        "category": "dining_entertainment", "effective_from": "2021-01-01", "bank_card_fee": "1.80",
-        "prepaid_commission": "9.00",
-    })
+    response = admin_client.post(
+        "/admin/commissions/commissionstandard/add/",
+        {
+            "category": "dining_entertainment",
+            "effective_from": "2021-01-01",
+            "bank_card_fee": "1.80",
+            "prepaid_commission": "9.00",
+        },
+    )
     assert response.status_code == 200
     assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 1
 
@@ -35,22 +46,43 @@ def test_a_new_version_cannot_be_backdated(admin_client):
 def test_saved_standards_are_history(admin_client):
     standard = CommissionStandard.objects.first()
     url = f"/admin/commissions/commissionstandard/{standard.pk}/change/"
-    admin_client.post(url, {"category": standard.category, "effective_from": standard.effective_from,
-                            "bank_card_fee": "0.10", "prepaid_commission": "0.10"})
+    admin_client.post(
+        url,
+        {
+            "category": standard.category,
+            "effective_from": standard.effective_from,
+            "bank_card_fee": "0.10",
+            "prepaid_commission": "0.10",
+        },
+    )
     standard.refresh_from_db()
     assert standard.bank_card_fee != 0.10
-    assert admin_client.post(f"/admin/commissions/commissionstandard/{standard.pk}/delete/", {"post": "yes"}
-                             ).status_code == 403
+    assert (
+        admin_client.post(f"/admin/commissions/commissionstandard/{standard.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
 
 
 def test_an_admin_adds_a_band_version(admin_client):
-    data = {"effective_from": timezone.localdate().isoformat(), "note": "新",
-            "bands-TOTAL_FORMS": "4", "bands-INITIAL_FORMS": "0", "bands-MIN_NUM_FORMS": "0",
-            "bands-MAX_NUM_FORMS": "4"}
-    for index, (role, bound, inclusive) in enumerate([("recruiter", "80", "on"), ("recruitment_head", "70", "on"),
-                                                      ("ops_director", "50", ""), ("general_manager", "0", "on")]):
-        data.update({f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound,
-                     f"bands-{index}-min_inclusive": inclusive})
+    data = {
+        "effective_from": timezone.localdate().isoformat(),
+        "note": "新",
+        "bands-TOTAL_FORMS": "4",
+        "bands-INITIAL_FORMS": "0",
+        "bands-MIN_NUM_FORMS": "0",
+        "bands-MAX_NUM_FORMS": "4",
+    }
+    for index, (role, bound, inclusive) in enumerate(
+        [
+            ("recruiter", "80", "on"),
+            ("recruitment_head", "70", "on"),
+            ("ops_director", "50", ""),
+            ("general_manager", "0", "on"),
+        ]
+    ):
+        data.update(
+            {f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound, f"bands-{index}-min_inclusive": inclusive}
+        )
     assert admin_client.post("/admin/commissions/authoritybandset/add/", data).status_code == 302
     from commissions.selectors import quote_prepaid_rate
 
@@ -62,8 +94,10 @@ def test_requests_are_read_only_with_their_steps(admin_client, recruiter):
     page = admin_client.get(f"/admin/commissions/raterequest/{rate_request.pk}/change/")
     assert page.status_code == 200
     assert "recruitment_head" in page.content.decode() or "招商部负责人" in page.content.decode()
-    assert admin_client.post(f"/admin/commissions/raterequest/{rate_request.pk}/delete/", {"post": "yes"}
-                             ).status_code == 403
+    assert (
+        admin_client.post(f"/admin/commissions/raterequest/{rate_request.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
 
 
 def test_a_recruiter_sees_only_their_requests_in_the_admin(client, recruiter, outside_recruiter):
@@ -88,20 +122,29 @@ def test_changelists_run_a_constant_number_of_queries(admin_client, recruiter, q
 
 
 def band_version(bands):
-    data = {"effective_from": timezone.localdate().isoformat(), "note": "",
-            "bands-TOTAL_FORMS": "4", "bands-INITIAL_FORMS": "0", "bands-MIN_NUM_FORMS": "0",
-            "bands-MAX_NUM_FORMS": "4"}
+    data = {
+        "effective_from": timezone.localdate().isoformat(),
+        "note": "",
+        "bands-TOTAL_FORMS": "4",
+        "bands-INITIAL_FORMS": "0",
+        "bands-MIN_NUM_FORMS": "0",
+        "bands-MAX_NUM_FORMS": "4",
+    }
     for index, (role, bound, inclusive) in enumerate(bands):
-        data.update({f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound,
-                     f"bands-{index}-min_inclusive": inclusive})
+        data.update(
+            {f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound, f"bands-{index}-min_inclusive": inclusive}
+        )
     return data
 
 
-@pytest.mark.parametrize("bands", [
-    [("recruiter", "60", "on"), ("recruitment_head", "70", "on")],
-    [("ops_director", "50", "on"), ("general_manager", "50", "on")],
-    [("recruiter", "85", "on"), ("general_manager", "-1", "on")],
-])
+@pytest.mark.parametrize(
+    "bands",
+    [
+        [("recruiter", "60", "on"), ("recruitment_head", "70", "on")],
+        [("ops_director", "50", "on"), ("general_manager", "50", "on")],
+        [("recruiter", "85", "on"), ("general_manager", "-1", "on")],
+    ],
+)
 def test_bands_out_of_order_are_refused(admin_client, bands):
     from commissions.models import AuthorityBandSet
 
@@ -113,6 +156,10 @@ def test_bands_out_of_order_are_refused(admin_client, bands):
 
 @pytest.mark.parametrize("general_manager_from", ["0", "50"])
 def test_bands_in_order_are_accepted(admin_client, general_manager_from):
-    bands = [("recruiter", "85", "on"), ("recruitment_head", "70", "on"), ("ops_director", "50", ""),
-             ("general_manager", general_manager_from, "on")]
+    bands = [
+        ("recruiter", "85", "on"),
+        ("recruitment_head", "70", "on"),
+        ("ops_director", "50", ""),
+        ("general_manager", general_manager_from, "on"),
+    ]
     assert admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands)).status_code == 302

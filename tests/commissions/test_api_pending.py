@@ -1,5 +1,5 @@
-import time_machine
 import pytest
+import time_machine
 
 from tests.factories.commissions import make_merchant, make_request
 

@@ -15,8 +15,6 @@ def create(client, merchant, rate="5.00", **extra):
     return client.post(URL, payload, format="json")
 
 
-
-
 def approve(client, rate_request, **payload):
     return client.post(f"{URL}{rate_request.pk}/approve/", payload, format="json")
 
@@ -35,8 +33,15 @@ def test_it_creates_a_pending_request_with_its_chain(client_for, recruiter, dini
     assert body["merchant"] == dining_merchant.pk
     assert body["requested_by"] == "recruiter"
     assert body["steps"] == [
-        {"role": role, "decided_by": None, "decision": None, "comment": None, "decided_at": None,
-         "decided_as": None, "acting_for": None}
+        {
+            "role": role,
+            "decided_by": None,
+            "decision": None,
+            "comment": None,
+            "decided_at": None,
+            "decided_as": None,
+            "acting_for": None,
+        }
         for role in ["recruitment_head", "ops_director", "general_manager"]
     ]
 
@@ -73,8 +78,9 @@ def test_a_precise_rate_is_shown_as_asked(client_for, recruiter, dining_merchant
     assert (body["prepaid_rate"], body["ratio"]) == ("8.499", "84.99")
 
 
-def test_it_walks_the_chain_step_by_step(client_for, recruiter, recruitment_head, ops_director, general_manager,
-                                         dining_merchant):
+def test_it_walks_the_chain_step_by_step(
+    client_for, recruiter, recruitment_head, ops_director, general_manager, dining_merchant
+):
     rate_request = RateRequest.objects.get(pk=create(client_for(recruiter), dining_merchant).json()["id"])
     body = approve(client_for(recruitment_head), rate_request, comment="同意").json()
     assert (body["status"], body["current_step"]) == ("pending", "ops_director")
@@ -133,8 +139,11 @@ def test_a_higher_level_may_act_in_place_and_it_is_recorded(client_for, ops_dire
     rate_request = request_for("6.90")
     body = approve(client_for(ops_director), rate_request, comment="负责人休假", step="recruitment_head").json()
     step = body["steps"][0]
-    assert (step["decided_by"], step["decided_as"], step["acting_for"]) == ("director", "ops_director",
-                                                                             "recruitment_head")
+    assert (step["decided_by"], step["decided_as"], step["acting_for"]) == (
+        "director",
+        "ops_director",
+        "recruitment_head",
+    )
     assert body["current_step"] == "ops_director"
 
 
@@ -161,8 +170,7 @@ def test_a_closed_request_is_a_conflict(client_for, recruitment_head, general_ma
     assert reject(client_for(general_manager), rate_request, reason="晚了").status_code == 409
 
 
-def test_naming_a_step_that_is_no_longer_current_is_a_conflict(client_for, recruitment_head, ops_director,
-                                                                request_for):
+def test_naming_a_step_that_is_no_longer_current_is_a_conflict(client_for, recruitment_head, ops_director, request_for):
     rate_request = request_for("6.90")
     approve(client_for(recruitment_head), rate_request)
     response = approve(client_for(ops_director), rate_request, step="recruitment_head")
@@ -227,21 +235,27 @@ def test_the_rules_are_frozen_on_the_request(client_for, recruiter, recruitment_
 
     rate_request = request_for("8.00")
     today = timezone.localdate()
-    CommissionStandard.objects.create(category="dining_entertainment", effective_from=today,
-                                      bank_card_fee=Decimal("2"), prepaid_commission=Decimal("8.00"))
+    CommissionStandard.objects.create(
+        category="dining_entertainment",
+        effective_from=today,
+        bank_card_fee=Decimal("2"),
+        prepaid_commission=Decimal("8.00"),
+    )
     bands = AuthorityBandSet.objects.create(effective_from=today)
     AuthorityBand.objects.create(band_set=bands, role="general_manager", min_ratio=Decimal("0"))
     body = client_for(recruiter).get(f"{URL}{rate_request.pk}/").json()
     assert (body["standard_rate"], body["ratio"], body["required_role"]) == ("10.00", "80.00", "recruitment_head")
     assert len(body["steps"]) == 1
     assert approve(client_for(recruitment_head), rate_request).json()["status"] == "approved"
-    quote = client_for(recruiter).post("/api/v1/commissions/quote/", {"category": "dining_entertainment",
-                                                                      "prepaid_rate": "8.00"}, format="json")
+    quote = client_for(recruiter).post(
+        "/api/v1/commissions/quote/", {"category": "dining_entertainment", "prepaid_rate": "8.00"}, format="json"
+    )
     assert (quote.json()["standard_rate"], quote.json()["required_role"]) == ("8.00", "general_manager")
 
 
-def test_it_notifies_the_next_approver_and_the_requester(client_for, recruiter, recruitment_head, ops_director,
-                                                         request_for):
+def test_it_notifies_the_next_approver_and_the_requester(
+    client_for, recruiter, recruitment_head, ops_director, request_for
+):
     rate_request = request_for("6.90")
     assert recruitment_head.notifications.filter(kind="commissions.approval_needed").count() == 1
     approve(client_for(recruitment_head), rate_request)
@@ -267,4 +281,3 @@ def test_heads_without_a_department_are_not_told_of_a_merchant_without_one(recru
     floating_head = make_user("recruitment_head", username="floating_head", manager=ops_director)
     make_request(recruiter, "8.00", department=None)
     assert not floating_head.notifications.exists()
-

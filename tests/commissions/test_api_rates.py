@@ -5,16 +5,24 @@ from tests.factories.commissions import make_merchant, make_request
 pytestmark = pytest.mark.django_db
 
 
-def test_a_merchant_sees_its_own_rates_and_never_the_standard(client_for, recruiter, merchant_user,
-                                                              other_merchant_user):
+def test_a_merchant_sees_its_own_rates_and_never_the_standard(
+    client_for, recruiter, merchant_user, other_merchant_user
+):
     mine = make_merchant(recruiter, user=merchant_user, name="我的店")
     make_merchant(recruiter, user=other_merchant_user, name="别家")
     granted = make_request(recruiter, "9.00", merchant=mine)
     body = client_for(merchant_user).get("/api/v1/my-rates/").json()
-    assert body == [{
-        "merchant": mine.pk, "merchant_name": "我的店", "prepaid_rate": "9.00", "bank_card_fee": "2.00",
-        "prepaid_reference": granted.reference, "bank_card_reference": None, "pos_fee_waived": False,
-    }]
+    assert body == [
+        {
+            "merchant": mine.pk,
+            "merchant_name": "我的店",
+            "prepaid_rate": "9.00",
+            "bank_card_fee": "2.00",
+            "prepaid_reference": granted.reference,
+            "bank_card_reference": None,
+            "pos_fee_waived": False,
+        }
+    ]
     assert "standard" not in str(body) and "ratio" not in str(body)
 
 
@@ -23,8 +31,7 @@ def test_staff_use_the_history_instead(request, client_for, role):
     assert client_for(request.getfixturevalue(role)).get("/api/v1/my-rates/").status_code == 403
 
 
-def test_staff_see_the_rate_history_in_scope(client_for, recruiter, outside_recruiter, recruitment_head,
-                                             outside_head):
+def test_staff_see_the_rate_history_in_scope(client_for, recruiter, outside_recruiter, recruitment_head, outside_head):
     merchant = make_merchant(recruiter)
     make_request(recruiter, "9.00", merchant=merchant)
     make_request(outside_recruiter, "9.50")

@@ -51,10 +51,12 @@ def test_two_heads_approving_at_once_make_one_decision(recruiter, recruitment_he
     deputy = make_user("recruitment_head", username="deputy_head", department=department, manager=ops_director)
     rate_request = make_request(recruiter, "6.90")
 
-    outcomes = race([
-        lambda: services.rate_request_approve(user=recruitment_head, rate_request=rate_request, comment="A"),
-        lambda: services.rate_request_approve(user=deputy, rate_request=rate_request, comment="B"),
-    ])
+    outcomes = race(
+        [
+            lambda: services.rate_request_approve(user=recruitment_head, rate_request=rate_request, comment="A"),
+            lambda: services.rate_request_approve(user=deputy, rate_request=rate_request, comment="B"),
+        ]
+    )
 
     assert outcomes == [409, "ok"]
     decided = ApprovalStep.objects.filter(request=rate_request).exclude(decision="")
@@ -65,12 +67,14 @@ def test_two_heads_approving_at_once_make_one_decision(recruiter, recruitment_he
 def test_an_approval_and_a_rejection_at_once_make_one_decision(recruiter, recruitment_head, ops_director):
     rate_request = make_request(recruiter, "8.00")
 
-    outcomes = race([
-        lambda: services.rate_request_approve(user=recruitment_head, rate_request=rate_request),
-        lambda: services.rate_request_reject(
-            user=ops_director, rate_request=rate_request, reason="不同意", step_role="recruitment_head"
-        ),
-    ])
+    outcomes = race(
+        [
+            lambda: services.rate_request_approve(user=recruitment_head, rate_request=rate_request),
+            lambda: services.rate_request_reject(
+                user=ops_director, rate_request=rate_request, reason="不同意", step_role="recruitment_head"
+            ),
+        ]
+    )
 
     assert outcomes == [409, "ok"]
     step = ApprovalStep.objects.get(request=rate_request)

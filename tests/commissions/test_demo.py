@@ -16,7 +16,11 @@ def test_the_demo_has_requests_in_every_state():
         make_merchant(context.user(f"recruiter{number % 5 + 1}"), category="dining_entertainment")
     demo.seed(context)
     assert set(RateRequest.objects.values_list("status", flat=True)) == {
-        "pending", "approved", "rejected", "not_required"}
+        "pending",
+        "approved",
+        "rejected",
+        "not_required",
+    }
     assert set(RateRequest.objects.values_list("kind", flat=True)) == {"prepaid", "bank_card", "pos_fee_waiver"}
 
 

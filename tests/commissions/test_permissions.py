@@ -8,8 +8,17 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/rate-requests/"
 ALL_ROLES = [
-    "recruiter", "second_recruiter", "recruitment_head", "ops_director", "general_manager", "outside_recruiter",
-    "outside_head", "customer_service", "dept_head", "admin_user", "merchant_user",
+    "recruiter",
+    "second_recruiter",
+    "recruitment_head",
+    "ops_director",
+    "general_manager",
+    "outside_recruiter",
+    "outside_head",
+    "customer_service",
+    "dept_head",
+    "admin_user",
+    "merchant_user",
 ]
 
 
@@ -20,9 +29,19 @@ def head_step(recruiter):
 
 
 # who sees the request (list and detail); 404 otherwise, 403 for merchants (no access at all)
-SEES = {"recruiter": 200, "second_recruiter": 404, "recruitment_head": 200, "ops_director": 200,
-        "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
-        "dept_head": 404, "admin_user": 200, "merchant_user": 403}
+SEES = {
+    "recruiter": 200,
+    "second_recruiter": 404,
+    "recruitment_head": 200,
+    "ops_director": 200,
+    "general_manager": 200,
+    "outside_recruiter": 404,
+    "outside_head": 404,
+    "customer_service": 404,
+    "dept_head": 404,
+    "admin_user": 200,
+    "merchant_user": 403,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -38,9 +57,19 @@ def test_who_sees_a_request(request, client_for, head_step, role):
 
 
 # approving the head's step: only a head of the department, or a higher level in place
-APPROVES = {"recruiter": 403, "second_recruiter": 404, "recruitment_head": 200, "ops_director": 200,
-            "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
-            "dept_head": 404, "admin_user": 403, "merchant_user": 403}
+APPROVES = {
+    "recruiter": 403,
+    "second_recruiter": 404,
+    "recruitment_head": 200,
+    "ops_director": 200,
+    "general_manager": 200,
+    "outside_recruiter": 404,
+    "outside_head": 404,
+    "customer_service": 404,
+    "dept_head": 404,
+    "admin_user": 403,
+    "merchant_user": 403,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -58,9 +87,19 @@ def test_who_rejects_the_heads_step(request, client_for, head_step, role):
 
 
 # the director's step: the head is lower (and their step is done) → 409; GM acts in place
-DIRECTOR_STEP = {"recruiter": 403, "second_recruiter": 404, "recruitment_head": 409, "ops_director": 200,
-                 "general_manager": 200, "outside_recruiter": 404, "outside_head": 404, "customer_service": 404,
-                 "dept_head": 404, "admin_user": 403, "merchant_user": 403}
+DIRECTOR_STEP = {
+    "recruiter": 403,
+    "second_recruiter": 404,
+    "recruitment_head": 409,
+    "ops_director": 200,
+    "general_manager": 200,
+    "outside_recruiter": 404,
+    "outside_head": 404,
+    "customer_service": 404,
+    "dept_head": 404,
+    "admin_user": 403,
+    "merchant_user": 403,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -70,9 +109,19 @@ def test_who_approves_the_directors_step(request, client_for, recruitment_head, 
     assert response.status_code == DIRECTOR_STEP[role]
 
 
-CREATES = {"recruiter": 201, "second_recruiter": 400, "recruitment_head": 403, "ops_director": 403,
-           "general_manager": 403, "outside_recruiter": 400, "outside_head": 400, "customer_service": 403,
-           "dept_head": 400, "admin_user": 403, "merchant_user": 403}
+CREATES = {
+    "recruiter": 201,
+    "second_recruiter": 400,
+    "recruitment_head": 403,
+    "ops_director": 403,
+    "general_manager": 403,
+    "outside_recruiter": 400,
+    "outside_head": 400,
+    "customer_service": 403,
+    "dept_head": 400,
+    "admin_user": 403,
+    "merchant_user": 403,
+}
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)

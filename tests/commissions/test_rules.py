@@ -63,7 +63,11 @@ def test_it_builds_the_step_by_step_chain(role, chain):
 
 
 def test_a_recruiters_bank_card_reduction_goes_through_the_head():
-    assert bank_card_fee_chain("general_manager", "recruiter") == ["recruitment_head", "ops_director", "general_manager"]
+    assert bank_card_fee_chain("general_manager", "recruiter") == [
+        "recruitment_head",
+        "ops_director",
+        "general_manager",
+    ]
 
 
 def test_a_heads_bank_card_reduction_starts_at_operations():

@@ -33,9 +33,20 @@ def test_an_approved_rate_applies_from_its_decision_date(client_for, recruiter, 
 
 def test_a_later_effective_date_asked_for_is_kept(client_for, recruiter, recruitment_head, dining_merchant):
     with time_machine.travel("2026-11-02 10:00 +0800", tick=False):
-        body = client_for(recruiter).post("/api/v1/rate-requests/", {
-            "merchant": dining_merchant.pk, "prepaid_rate": "8.00", "reason": "x", "effective_from": "2026-12-01",
-        }, format="json").json()
+        body = (
+            client_for(recruiter)
+            .post(
+                "/api/v1/rate-requests/",
+                {
+                    "merchant": dining_merchant.pk,
+                    "prepaid_rate": "8.00",
+                    "reason": "x",
+                    "effective_from": "2026-12-01",
+                },
+                format="json",
+            )
+            .json()
+        )
         client_for(recruitment_head).post(f"/api/v1/rate-requests/{body['id']}/approve/", {})
     assert merchant_rates(dining_merchant, on=dt.date(2026, 11, 30))["prepaid_reference"] is None
     assert merchant_rates(dining_merchant, on=dt.date(2026, 12, 1))["prepaid_rate"] == Decimal("8")

@@ -19,8 +19,9 @@ def web(client):
 
 def decide(client, rate_request, decision, comment="", step=None):
     step = step or rate_request.current_step.role
-    return client.post(f"/commissions/queue/{rate_request.pk}/decide/",
-                       {"decision": decision, "comment": comment, "step": step})
+    return client.post(
+        f"/commissions/queue/{rate_request.pk}/decide/", {"decision": decision, "comment": comment, "step": step}
+    )
 
 
 def test_it_shows_what_waits_with_the_details(web, recruiter, recruitment_head):
@@ -103,5 +104,8 @@ def test_a_higher_level_acts_in_place_from_the_queue(web, recruiter, general_man
     assert f'id="request-{rate_request.pk}"' in page
     decide(web(general_manager), rate_request, "approve", "负责人出差，代为审批")
     step = rate_request.steps.get()
-    assert (step.decided_by, step.decided_as, step.acting_for) == (general_manager, "general_manager",
-                                                                   "recruitment_head")
+    assert (step.decided_by, step.decided_as, step.acting_for) == (
+        general_manager,
+        "general_manager",
+        "recruitment_head",
+    )

@@ -15,24 +15,29 @@ def web(client, recruiter):
 
 
 def test_it_previews_the_ratio_and_chain_as_you_type(web, dining_merchant):
-    response = web.post("/commissions/requests/preview/", {"kind": "prepaid", "merchant": dining_merchant.pk,
-                                                            "proposed_rate": "6.90"}, HTTP_HX_REQUEST="true")
+    response = web.post(
+        "/commissions/requests/preview/",
+        {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "6.90"},
+        HTTP_HX_REQUEST="true",
+    )
     page = response.content.decode()
     assert 'id="quote-ratio"' in page and "69.00 %" in page
     assert "<html" not in page
 
 
 def test_it_previews_without_javascript(web, dining_merchant):
-    response = web.post(NEW, {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "5.00",
-                              "preview": "1"})
+    response = web.post(
+        NEW, {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "5.00", "preview": "1"}
+    )
     assert response.status_code == 200
     assert "50.00 %" in response.content.decode()
     assert not RateRequest.objects.exists()
 
 
 def test_it_creates_the_request(web, dining_merchant):
-    response = web.post(NEW, {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "5.00",
-                              "reason": "连锁"})
+    response = web.post(
+        NEW, {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "5.00", "reason": "连锁"}
+    )
     assert response.status_code == 302
     assert RateRequest.objects.get().required_role == "general_manager"
 

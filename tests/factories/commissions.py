@@ -24,7 +24,9 @@ def make_merchant(recruiter, *, category="dining_entertainment", status="prospec
     )
 
 
-def make_request(recruiter, rate="5.00", *, merchant=None, kind="prepaid", reason="大客户，长期合作", **merchant_fields):
+def make_request(
+    recruiter, rate="5.00", *, merchant=None, kind="prepaid", reason="大客户，长期合作", **merchant_fields
+):
     merchant = merchant or make_merchant(recruiter, **merchant_fields)
     return services.rate_request_create(
         user=recruiter,

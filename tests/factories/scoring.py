@@ -53,7 +53,5 @@ def make_rule_set(*, effective_from: dt.date, class_two_threshold=None, **band_c
         bands=bands,
         brand_min=base.brand_min,
         brand_max=base.brand_max,
-        class_two_threshold=(
-            base.class_two_threshold if class_two_threshold is None else Decimal(class_two_threshold)
-        ),
+        class_two_threshold=(base.class_two_threshold if class_two_threshold is None else Decimal(class_two_threshold)),
     )

@@ -43,5 +43,7 @@ def test_a_typed_reason_is_shown_as_typed_and_escaped(page_client, merchant_user
         reason="营业执照照片模糊 <b>",
         changed_at=timezone.now(),
     )
-    page = page_client(merchant_user).get(reverse("merchants:application_detail", args=[application.pk])).content.decode()
+    page = (
+        page_client(merchant_user).get(reverse("merchants:application_detail", args=[application.pk])).content.decode()
+    )
     assert "营业执照照片模糊 &lt;b&gt;" in page

@@ -126,7 +126,8 @@ def test_evaluations_are_read_only_and_never_deleted(admin_user, recruiter, depa
 
 def test_the_evaluation_admin_is_scoped(recruiter, department, outside_recruiter, other_department):
     own = make_evaluation(
-        merchant=ScoringMerchantFactory(name="本部商户", recruiter=recruiter, department=department), evaluator=recruiter
+        merchant=ScoringMerchantFactory(name="本部商户", recruiter=recruiter, department=department),
+        evaluator=recruiter,
     )
     make_evaluation(
         merchant=ScoringMerchantFactory(name="外部商户", recruiter=outside_recruiter, department=other_department),
@@ -141,11 +142,16 @@ def test_the_changelists_run_a_constant_number_of_queries(admin_user, recruiter,
     client = browser(admin_user)
 
     def grow():
-        make_evaluation(merchant=ScoringMerchantFactory(recruiter=recruiter, department=department), evaluator=recruiter)
+        make_evaluation(
+            merchant=ScoringMerchantFactory(recruiter=recruiter, department=department), evaluator=recruiter
+        )
         later = ScoringRuleSet.objects.order_by("-effective_from").first().effective_from + dt.timedelta(days=1)
         ScoringRuleSet.objects.create(
-            name="later", effective_from=later, bands=ScoringRuleSet.objects.first().bands,
-            class_two_threshold="12.00", created_by=admin_user,
+            name="later",
+            effective_from=later,
+            bands=ScoringRuleSet.objects.first().bands,
+            class_two_threshold="12.00",
+            created_by=admin_user,
         )
 
     grow()

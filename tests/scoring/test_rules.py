@@ -148,8 +148,15 @@ def test_it_refuses_unknown_choices(rules):
 
 
 def test_it_gives_the_worked_example_13_70_class_ii(rules):
-    rating = rate({**WORKED_EXAMPLE, "area_sqm": Decimal("900"), "registered_capital": Decimal("2000000"),
-                   "years_in_business": Decimal("5")}, rules)
+    rating = rate(
+        {
+            **WORKED_EXAMPLE,
+            "area_sqm": Decimal("900"),
+            "registered_capital": Decimal("2000000"),
+            "years_in_business": Decimal("5"),
+        },
+        rules,
+    )
     assert rating.score == Decimal("13.70")
     assert rating.merchant_class == "II"
     assert rating.as_json() == {
@@ -182,8 +189,13 @@ def test_a_score_just_under_12_is_class_iii(rules):
 def test_exactly_12_from_real_inputs_is_class_ii(rules):
     # 2 + 0.3 + 0.7 + 0.3 + 0.3 + 0.4 + 8 = 12.0
     inputs = {
-        "category": "life_services", "brand": 2, "decoration": "standard", "area_sqm": Decimal("200"),
-        "registered_capital": Decimal("500000"), "staff_count": 20, "years_in_business": Decimal("8"),
+        "category": "life_services",
+        "brand": 2,
+        "decoration": "standard",
+        "area_sqm": Decimal("200"),
+        "registered_capital": Decimal("500000"),
+        "staff_count": 20,
+        "years_in_business": Decimal("8"),
         "frequency": "high",
     }
     rating = rate(inputs, rules)
@@ -192,8 +204,13 @@ def test_exactly_12_from_real_inputs_is_class_ii(rules):
 
 def test_11_90_from_real_inputs_is_class_iii(rules):
     inputs = {
-        "category": "life_services", "brand": 2, "decoration": "simple", "area_sqm": Decimal("200"),
-        "registered_capital": Decimal("500000"), "staff_count": 20, "years_in_business": Decimal("8"),
+        "category": "life_services",
+        "brand": 2,
+        "decoration": "simple",
+        "area_sqm": Decimal("200"),
+        "registered_capital": Decimal("500000"),
+        "staff_count": 20,
+        "years_in_business": Decimal("8"),
         "frequency": "high",
     }
     rating = rate(inputs, rules)
@@ -218,8 +235,13 @@ def test_a_large_chain_outside_supermarkets_is_not_class_i(rules, category):
 
 def test_the_maximum_is_18(rules):
     inputs = {
-        "category": "beauty_hair", "brand": 5, "decoration": "chain_style", "area_sqm": Decimal("801"),
-        "registered_capital": Decimal("5000001"), "staff_count": 81, "years_in_business": Decimal("10"),
+        "category": "beauty_hair",
+        "brand": 5,
+        "decoration": "chain_style",
+        "area_sqm": Decimal("801"),
+        "registered_capital": Decimal("5000001"),
+        "staff_count": 81,
+        "years_in_business": Decimal("10"),
         "frequency": "very_high",
     }
     assert rate(inputs, rules).score == Decimal("18.00")

@@ -54,9 +54,7 @@ def test_every_staff_role_may_use_it(request, client_for, role_fixture):
 
 
 def test_errors_come_in_english_when_asked(client_for, recruiter):
-    response = client_for(recruiter).get(
-        URL, {"start": "bad", "working_days": 3}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client_for(recruiter).get(URL, {"start": "bad", "working_days": 3}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Date has wrong format" in response.json()["start"][0]
 
 

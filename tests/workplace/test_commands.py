@@ -68,7 +68,13 @@ def test_seed_demo_creates_every_role_and_runs_twice_without_duplicates(settings
     assert DemoDataset.objects.count() == datasets
     roles = set(User.objects.values_list("groups__name", flat=True))
     assert roles >= {
-        "merchant", "recruiter", "recruitment_head", "ops_director",
-        "general_manager", "customer_service", "dept_head", "admin",
+        "merchant",
+        "recruiter",
+        "recruitment_head",
+        "ops_director",
+        "general_manager",
+        "customer_service",
+        "dept_head",
+        "admin",
     }
     assert "Demo logins" in capsys.readouterr().out

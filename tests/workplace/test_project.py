@@ -173,3 +173,10 @@ def test_a_search_with_a_nul_character_names_the_search_parameter(client_for):
     response = client_for(make_user("general_manager")).get("/api/v1/merchants/", {"search": "a\x00b"})
     assert response.status_code == 400
     assert list(response.json()) == ["search"]
+
+
+def test_the_code_passes_the_linter_and_the_formatter():
+    ruff = Path(sys.executable).with_name("ruff")
+    for command in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run([str(ruff), *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]

@@ -9,9 +9,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def merchants(recruiter, second_recruiter, outside_recruiter, department, other_department, merchant_user):
     return {
-        "own": Merchant.objects.create(name="own", category="supermarket", recruiter=recruiter, department=department, user=merchant_user),
-        "colleague": Merchant.objects.create(name="colleague", category="supermarket", recruiter=second_recruiter, department=department),
-        "outside": Merchant.objects.create(name="outside", category="supermarket", recruiter=outside_recruiter, department=other_department),
+        "own": Merchant.objects.create(
+            name="own", category="supermarket", recruiter=recruiter, department=department, user=merchant_user
+        ),
+        "colleague": Merchant.objects.create(
+            name="colleague", category="supermarket", recruiter=second_recruiter, department=department
+        ),
+        "outside": Merchant.objects.create(
+            name="outside", category="supermarket", recruiter=outside_recruiter, department=other_department
+        ),
     }
 
 

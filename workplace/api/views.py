@@ -99,7 +99,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Notification.objects.none()
         return Notification.objects.filter(recipient=self.request.user)
 
-    @extend_schema(request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})})
+    @extend_schema(
+        request=None, responses={200: inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})}
+    )
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
         return Response({"marked": mark_read(request.user)})
