@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workplace.exceptions import ApplicationError
+from workplace.pagination import paginate
 from workplace.roles import Role, has_role, is_staff_member
 
 from . import selectors, services
@@ -93,11 +94,11 @@ def request_preview(request):
 
 def _queue_context(request, errors=None):
     user = request.user
-    waiting = list(selectors.with_details(selectors.pending_approvals_for(user, include_lower=True)))
+    waiting = selectors.with_details(selectors.pending_approvals_for(user, include_lower=True))
     held = selectors.approver_roles_of(user)
     return {
-        "mine": [r for r in waiting if r.current_step.role in held],
-        "lower": [r for r in waiting if r.current_step.role not in held],
+        "mine": paginate(request, waiting.filter(current_step__role__in=held)),
+        "lower": paginate(request, waiting.exclude(current_step__role__in=held), param="lower_page"),
         "errors": errors or {},
     }
 

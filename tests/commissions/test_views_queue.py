@@ -109,3 +109,21 @@ def test_a_higher_level_acts_in_place_from_the_queue(web, recruiter, general_man
         "general_manager",
         "recruitment_head",
     )
+
+
+def test_a_long_queue_is_paged_oldest_first(web, recruiter, recruitment_head):
+    requests = [make_request(recruiter, "8.00", reason=f"第{number:02d}号") for number in range(27)]
+    client = web(recruitment_head)
+    first = client.get(QUEUE).content.decode()
+    assert "第00号" in first and "第24号" in first and "第25号" not in first
+    second = client.get(QUEUE, {"page": 2}).content.decode()
+    assert "第25号" in second and "第26号" in second and "第00号" not in second
+    assert len(requests) == 27
+
+
+def test_the_pages_of_one_list_keep_the_others_page(web, recruiter, general_manager):
+    for number in range(27):
+        make_request(recruiter, "8.00", reason=f"第{number:02d}号")  # waiting on the head: "lower" for the GM
+    page = web(general_manager).get(QUEUE, {"page": 3, "lower_page": 2}).content.decode()
+    assert "第25号" in page
+    assert "page=3" in page  # the link back keeps the other list's page
