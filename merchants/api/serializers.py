@@ -17,6 +17,7 @@ from ..models import (
     DocumentKind,
     EntityType,
     Merchant,
+    MerchantClass,
     Segment,
     SiteVisit,
     SiteVisitMedia,
@@ -35,6 +36,8 @@ class UserSummarySerializer(serializers.Serializer):
 
 class MerchantSerializer(serializers.ModelSerializer):
     recruiter_name = serializers.SerializerMethodField()
+    # null until the merchant signs (the model keeps "" there).
+    signed_class = serializers.SerializerMethodField()
     department_name = serializers.CharField(source="department.name", default=None, read_only=True)
 
     class Meta:
@@ -61,6 +64,10 @@ class MerchantSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=MerchantClass.choices, allow_null=True))
+    def get_signed_class(self, merchant) -> str | None:
+        return merchant.signed_class or None
 
     def get_recruiter_name(self, merchant) -> str | None:
         if merchant.recruiter is None:

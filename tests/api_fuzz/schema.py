@@ -17,15 +17,7 @@ from schemathesis.config import SchemathesisConfig
 SCHEMA_URL = "/api/schema/?format=json"
 
 
-def _blank_signed_class(raw):
-    """merchants: a merchant not yet signed has ``signed_class: ""``; the schema allows only
-    I, II, III (test_it_documents_the_blank_signed_class_of_a_prospect)."""
-    properties = raw["components"]["schemas"].get("Merchant", {}).get("properties", {})
-    if "signed_class" in properties:
-        properties["signed_class"] = {"anyOf": [properties["signed_class"], {"type": "string", "enum": [""]}]}
-
-
-KNOWN_DEVIATIONS = [_blank_signed_class]
+KNOWN_DEVIATIONS: list = []
 
 
 def load_raw_schema() -> dict:
