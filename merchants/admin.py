@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from workplace.exceptions import ApplicationError
+from workplace.rule_admin import DatedRuleAdmin
 
 from . import selectors, services
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Finding,
     Merchant,
     MerchantStatusChange,
+    OnboardingRuleSet,
     SiteVisit,
     SiteVisitMedia,
     Terminal,
@@ -302,3 +304,18 @@ class TerminalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OnboardingRuleSet)
+class OnboardingRuleSetAdmin(DatedRuleAdmin):
+    """Deadlines and document limits of onboarding; a change is a new set from a date."""
+
+    list_display = [
+        "effective_from",
+        "check_working_days",
+        "review_working_days",
+        "resubmit_calendar_days",
+        "expiry_warning_days",
+        "max_document_mb",
+    ]
+    date_hierarchy = "effective_from"

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentKind, EntityType
 
+# SPEC.md §1 defaults; the rule set in force (merchants.models.OnboardingRuleSet) is
+# passed in by the services.
 MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MB, inclusive
 EXPIRY_WARNING_DAYS = 30
 ALLOWED_DOCUMENT_TYPES = {
@@ -178,16 +180,23 @@ def check_completeness(entity_type: str, uscc: str, present_kinds: Iterable[str]
     ]
 
 
-def check_expiry(kind: str, valid_until: dt.date | None, *, today: dt.date, document_id=None) -> list[Finding]:
-    """Expired (valid until before today) blocks; expiring within 30 days warns. A
-    certificate valid until today is still valid today."""
+def check_expiry(
+    kind: str,
+    valid_until: dt.date | None,
+    *,
+    today: dt.date,
+    document_id=None,
+    warning_days: int = EXPIRY_WARNING_DAYS,
+) -> list[Finding]:
+    """Expired (valid until before today) blocks; expiring within ``warning_days`` (30)
+    warns. A certificate valid until today is still valid today."""
     if valid_until is None:
         return []
     params = {"kind": kind, "valid_until": valid_until.isoformat()}
     if valid_until < today:
         return [Finding("document_expired", True, params, document_id)]
-    if valid_until <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
-        return [Finding("document_expiring", False, {**params, "days": EXPIRY_WARNING_DAYS}, document_id)]
+    if valid_until <= today + dt.timedelta(days=warning_days):
+        return [Finding("document_expiring", False, {**params, "days": warning_days}, document_id)]
     return []
 
 
@@ -197,11 +206,13 @@ def detect_content_type(head: bytes) -> str | None:
     return kind.mime if kind else None
 
 
-def check_file(kind: str, *, size: int, content_type: str | None, document_id=None) -> list[Finding]:
+def check_file(
+    kind: str, *, size: int, content_type: str | None, document_id=None, max_size: int = MAX_FILE_SIZE
+) -> list[Finding]:
     findings = []
     if content_type not in ALLOWED_DOCUMENT_TYPES:
         findings.append(Finding("file_type_invalid", True, {"kind": kind}, document_id))
-    if size > MAX_FILE_SIZE:
+    if size > max_size:
         findings.append(Finding("file_too_large", True, {"kind": kind}, document_id))
     return findings
 
@@ -240,6 +251,8 @@ def run_checks(
     district: str,
     documents: list[DocumentFacts],
     today: dt.date,
+    expiry_warning_days: int = EXPIRY_WARNING_DAYS,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> list[Finding]:
     """All rules over one application's data, in a stable order."""
     findings = check_completeness(entity_type, uscc, (document.kind for document in documents))
@@ -248,9 +261,15 @@ def run_checks(
     findings += check_id_number(legal_rep_id_number, today=today)
     for document in documents:
         findings += check_file(
-            document.kind, size=document.size, content_type=document.content_type, document_id=document.id
+            document.kind,
+            size=document.size,
+            content_type=document.content_type,
+            document_id=document.id,
+            max_size=max_file_size,
         )
-        findings += check_expiry(document.kind, document.valid_until, today=today, document_id=document.id)
+        findings += check_expiry(
+            document.kind, document.valid_until, today=today, document_id=document.id, warning_days=expiry_warning_days
+        )
     findings += check_address(address, district)
     return findings
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from workplace.calendar import SHANGHAI, due_at
+from workplace.calendar import SHANGHAI
 from workplace.demo import DEMO_PASSWORD
 from workplace.roles import Role
 from workplace.services import user_create
@@ -245,7 +245,7 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
             # One review left lying for a week: the deadline job reminds and escalates it.
             started = now - dt.timedelta(days=7)
             Application.objects.filter(pk=application.pk).update(
-                review_started_at=started, review_due=due_at(started, services.REVIEW_WORKING_DAYS)
+                review_started_at=started, review_due=services.review_deadline(started)
             )
         return
     services.site_visit_record(

@@ -526,3 +526,58 @@ class Terminal(models.Model):
 
     def __str__(self):
         return self.serial
+
+
+# SPEC.md §1 defaults; the migration seeds the first rule set with them.
+DEFAULT_CHECK_WORKING_DAYS = 1
+DEFAULT_REVIEW_WORKING_DAYS = 3
+DEFAULT_RESUBMIT_CALENDAR_DAYS = 15
+DEFAULT_EXPIRY_WARNING_DAYS = 30
+DEFAULT_MAX_DOCUMENT_MB = 10
+
+
+class OnboardingRuleSet(models.Model):
+    """The onboarding deadlines and document limits (SPEC.md §1), in force from a date.
+
+    A change is a new rule set from its date, so applications keep the deadlines they
+    were given; the set in force on an event's date applies to it.
+    """
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    check_working_days = models.PositiveSmallIntegerField(
+        _("system check within (working days)"), default=DEFAULT_CHECK_WORKING_DAYS
+    )
+    review_working_days = models.PositiveSmallIntegerField(
+        _("review within (working days)"), default=DEFAULT_REVIEW_WORKING_DAYS
+    )
+    resubmit_calendar_days = models.PositiveSmallIntegerField(
+        _("resubmission within (calendar days)"), default=DEFAULT_RESUBMIT_CALENDAR_DAYS
+    )
+    expiry_warning_days = models.PositiveSmallIntegerField(
+        _("warn of certificates expiring within (days)"), default=DEFAULT_EXPIRY_WARNING_DAYS
+    )
+    max_document_mb = models.PositiveSmallIntegerField(
+        _("largest certificate file (MB)"), default=DEFAULT_MAX_DOCUMENT_MB
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("onboarding rule set")
+        verbose_name_plural = _("onboarding rule sets")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(check_working_days__gte=1)
+                & models.Q(review_working_days__gte=1)
+                & models.Q(resubmit_calendar_days__gte=1)
+                & models.Q(max_document_mb__gte=1),
+                name="onboarding_rules_positive",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.effective_from}"
+
+    @property
+    def max_document_bytes(self) -> int:
+        return self.max_document_mb * 1024 * 1024

@@ -20,10 +20,20 @@ from .models import (
     Document,
     Finding,
     Merchant,
+    OnboardingRuleSet,
     SiteVisit,
     SiteVisitMedia,
     Terminal,
 )
+
+
+def onboarding_rules(on=None) -> OnboardingRuleSet:
+    """The onboarding rule set in force on ``on`` (today by default). With none entered
+    (an emptied table), SPEC.md's defaults, unsaved: deadlines never fail for want of it."""
+    on = on or timezone.localdate()
+    rules = OnboardingRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    return rules or OnboardingRuleSet(effective_from=on)
+
 
 # Recruitment heads also see what nobody has been assigned yet, so that someone can
 # pick it up; once assigned, a record belongs to the assignee's department.

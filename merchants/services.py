@@ -55,13 +55,10 @@ from .models import (
     SiteVisitMedia,
     Terminal,
 )
-from .selectors import application_in_progress
+from .selectors import application_in_progress, onboarding_rules
 
 logger = logging.getLogger(__name__)
 
-CHECK_WORKING_DAYS = 1  # the system check finishes within 1 working day
-REVIEW_WORKING_DAYS = 3  # a reviewer decides within 3 working days of in_review
-RESUBMIT_CALENDAR_DAYS = 15  # needs_changes not resubmitted within 15 days expires
 MAX_MEDIA_SIZE = 200 * 1024 * 1024  # site-visit videos may be larger than certificates
 ALLOWED_MEDIA_TYPES = {
     "image/jpeg": SiteVisitMedia.Kind.PHOTO,
@@ -161,9 +158,20 @@ def _require_reason(reason: str | None) -> str:
 
 
 def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
-    """End of the 15th calendar day after ``moment`` (Asia/Shanghai)."""
+    """End of the N-th calendar day (15 by default) after ``moment`` (Asia/Shanghai)."""
     local_date = moment.astimezone(SHANGHAI).date()
-    return end_of_day(local_date + dt.timedelta(days=RESUBMIT_CALENDAR_DAYS))
+    days = onboarding_rules(local_date).resubmit_calendar_days
+    return end_of_day(local_date + dt.timedelta(days=days))
+
+
+def check_deadline(moment: dt.datetime) -> dt.datetime:
+    """The system check finishes within N working days (1 by default) of submission."""
+    return due_at(moment, onboarding_rules(moment.astimezone(SHANGHAI).date()).check_working_days)
+
+
+def review_deadline(moment: dt.datetime) -> dt.datetime:
+    """A reviewer decides within N working days (3 by default) of entering in_review."""
+    return due_at(moment, onboarding_rules(moment.astimezone(SHANGHAI).date()).review_working_days)
 
 
 # --- who may do what, in which state ---------------------------------------------
@@ -406,7 +414,7 @@ def document_add(
     if len(number) > 50:
         raise ApplicationError(_("At most %(count)d characters.") % {"count": 50}, field="number", code="max_length")
     content_type, size, sha256 = inspect_upload(
-        file, allowed=checks.ALLOWED_DOCUMENT_TYPES, max_size=checks.MAX_FILE_SIZE
+        file, allowed=checks.ALLOWED_DOCUMENT_TYPES, max_size=onboarding_rules().max_document_bytes
     )
     document = Document(
         application=application,
@@ -448,7 +456,7 @@ def application_submit(*, application: Application, user) -> Application:
         by=user,
         fields={
             "submitted_at": now,
-            "check_due": due_at(now, CHECK_WORKING_DAYS),
+            "check_due": check_deadline(now),
             "resubmit_due": None,
             "review_started_at": None,
             "review_due": None,
@@ -494,7 +502,9 @@ def document_facts(document: Document, *, read_file: bool = True) -> checks.Docu
 def application_checks(
     application: Application, *, documents: list[checks.DocumentFacts], today: dt.date
 ) -> list[checks.Finding]:
-    """Every rule of the system check over the application's data and ``documents``."""
+    """Every rule of the system check over the application's data and ``documents``,
+    with the onboarding rule set in force ``today``."""
+    rules = onboarding_rules(today)
     return checks.run_checks(
         entity_type=application.entity_type,
         uscc=application.uscc,
@@ -504,6 +514,8 @@ def application_checks(
         district=application.district,
         documents=documents,
         today=today,
+        expiry_warning_days=rules.expiry_warning_days,
+        max_file_size=rules.max_document_bytes,
     )
 
 
@@ -559,7 +571,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
             application_transition(
                 application=application,
                 to_status=ApplicationStatus.IN_REVIEW,
-                fields={"review_started_at": now, "review_due": due_at(now, REVIEW_WORKING_DAYS)},
+                fields={"review_started_at": now, "review_due": review_deadline(now)},
             )
             for recipient in review_assignees(application):
                 notify(

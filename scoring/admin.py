@@ -1,33 +1,22 @@
 import datetime as dt
 
-from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+
+from workplace.rule_admin import DatedRuleAdmin, EffectiveFromForm
 
 from .models import Evaluation, ScoringRuleSet
 from .selectors import evaluations_for_user
 
 
-class ScoringRuleSetForm(forms.ModelForm):
+class ScoringRuleSetForm(EffectiveFromForm):
     class Meta:
         model = ScoringRuleSet
         fields = ["name", "effective_from", "brand_min", "brand_max", "class_two_threshold", "bands", "note"]
 
-    def clean_effective_from(self):
-        effective_from = self.cleaned_data["effective_from"]
-        # A rule set that starts in the past would rewrite what was in force then.
-        if effective_from and effective_from < timezone.localdate():
-            raise forms.ValidationError(_("A rule set can only take effect from today or a later date."))
-        return effective_from
-
-
-def in_force_or_past(rule_set) -> bool:
-    return rule_set is not None and rule_set.effective_from <= timezone.localdate()
-
 
 @admin.register(ScoringRuleSet)
-class ScoringRuleSetAdmin(admin.ModelAdmin):
+class ScoringRuleSetAdmin(DatedRuleAdmin):
     """Rule sets are added, never rewritten: once in force a rule set is read-only, and a
     change is a new rule set from a later date (the add form starts from the one in force)."""
 
@@ -45,17 +34,6 @@ class ScoringRuleSetAdmin(admin.ModelAdmin):
                 initial.setdefault(field, getattr(current, field))
             initial.setdefault("effective_from", timezone.localdate() + dt.timedelta(days=1))
         return initial
-
-    def has_change_permission(self, request, obj=None):
-        if in_force_or_past(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # Only a rule set that has not taken effect may be withdrawn.
-        if obj is None or in_force_or_past(obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

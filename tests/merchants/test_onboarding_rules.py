@@ -1,0 +1,113 @@
+"""Onboarding deadlines and document limits are dated data (SPEC.md §1 defaults)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.admin.sites import site
+
+from merchants import checks, services
+from merchants.models import ApplicationStatus, OnboardingRuleSet
+from merchants.selectors import onboarding_rules
+from merchants.tasks import run_system_check
+from workplace.calendar import SHANGHAI
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
+
+
+def submit(application):
+    services.application_submit(application=application, user=application.merchant.user)
+
+
+def test_the_migration_seeds_the_spec_defaults():
+    rules = onboarding_rules(dt.date(2026, 11, 2))
+    assert (
+        rules.check_working_days,
+        rules.review_working_days,
+        rules.resubmit_calendar_days,
+        rules.expiry_warning_days,
+        rules.max_document_mb,
+    ) == (1, 3, 15, 30, 10)
+    assert rules.pk is not None
+
+
+def test_without_any_rule_set_the_defaults_apply():
+    OnboardingRuleSet.objects.all().delete()
+    rules = onboarding_rules(dt.date(2026, 11, 2))
+    assert rules.pk is None
+    assert rules.review_working_days == 3
+
+
+def test_a_new_rule_set_applies_from_its_date_only():
+    OnboardingRuleSet.objects.create(effective_from=dt.date(2026, 12, 1), review_working_days=5)
+    assert onboarding_rules(dt.date(2026, 11, 30)).review_working_days == 3
+    assert onboarding_rules(dt.date(2026, 12, 1)).review_working_days == 5
+
+
+def test_the_review_deadline_follows_the_rule_set_in_force(make_application, django_capture_on_commit_callbacks):
+    OnboardingRuleSet.objects.create(effective_from=dt.date(2026, 11, 1), review_working_days=2, check_working_days=2)
+    application = make_application("documents")
+    with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        submit(application)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_REVIEW
+    assert application.check_due == dt.datetime(2026, 11, 4, 23, 59, 59, tzinfo=SHANGHAI)
+    assert application.review_due == dt.datetime(2026, 11, 4, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_the_resubmission_deadline_follows_the_rule_set_in_force(make_application):
+    OnboardingRuleSet.objects.create(effective_from=dt.date(2026, 11, 1), resubmit_calendar_days=10)
+    application = make_application("documents", address="")
+    with time_machine.travel(MONDAY, tick=False):
+        submit(application)
+        run_system_check(application.pk)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.NEEDS_CHANGES
+    assert application.resubmit_due == dt.datetime(2026, 11, 12, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_the_expiry_warning_window_and_file_limit_are_parameters():
+    today = dt.date(2026, 11, 2)
+    in_40_days = today + dt.timedelta(days=40)
+    assert checks.check_expiry("business_licence", in_40_days, today=today) == []
+    warned = checks.check_expiry("business_licence", in_40_days, today=today, warning_days=40)
+    assert [(f.code, f.blocking) for f in warned] == [("document_expiring", False)]
+    too_big = checks.check_file(
+        "legal_rep_id", size=2 * 1024 * 1024 + 1, content_type="image/png", max_size=2 * 1024 * 1024
+    )
+    assert [f.code for f in too_big] == ["file_too_large"]
+
+
+def test_a_rule_set_in_force_cannot_be_edited_or_deleted(rf, admin_user):
+    model_admin = site._registry[OnboardingRuleSet]
+    request = rf.get("/admin/")
+    request.user = admin_user
+    in_force = onboarding_rules(dt.date(2026, 11, 2))
+    assert not model_admin.has_change_permission(request, in_force)
+    assert not model_admin.has_delete_permission(request, in_force)
+    future = OnboardingRuleSet.objects.create(effective_from=dt.date(2099, 1, 1))
+    assert model_admin.has_change_permission(request, future)
+
+
+def test_a_rule_set_cannot_start_in_the_past(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/merchants/onboardingruleset/add/",
+        {
+            "effective_from": "2020-01-01",
+            "check_working_days": 1,
+            "review_working_days": 3,
+            "resubmit_calendar_days": 15,
+            "expiry_warning_days": 30,
+            "max_document_mb": 10,
+        },
+    )
+    assert response.status_code == 200
+    assert not OnboardingRuleSet.objects.filter(effective_from=dt.date(2020, 1, 1)).exists()
+
+
+def test_recruiters_cannot_reach_the_rule_sets(client, recruiter):
+    client.force_login(recruiter)
+    assert client.get("/admin/merchants/onboardingruleset/").status_code == 403
