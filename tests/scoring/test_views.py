@@ -64,7 +64,7 @@ def test_it_works_without_javascript(recruiter):
     response = browser(recruiter).post(CALCULATOR, {**WORKED_EXAMPLE, "action": "calculate"})
     assert response.status_code == 200
     assert b'<span id="score" class="num">13.70</span>' in response.content
-    assert b'id="merchant-class">II<' in response.content
+    assert 'data-class="II">二类<' in response.content.decode()
     assert b"<html" in response.content
 
 
@@ -76,19 +76,102 @@ def test_it_answers_htmx_with_the_result_only(recruiter):
     assert b'data-item="frequency">8.00<' in response.content
 
 
-def test_it_shows_the_fields_at_fault(recruiter):
+def test_it_shows_the_error_beside_the_field_at_fault(recruiter):
     response = browser(recruiter).post(
         CALCULATOR, {**WORKED_EXAMPLE, "area_sqm": "-5"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
     )
+    content = response.content.decode()
     assert response.status_code == 200
-    assert b"<code>area_sqm</code>" in response.content
-    assert b'id="score"' not in response.content
+    assert (
+        '<div class="invalid-feedback d-block field-error" id="error-area_sqm" hx-swap-oob="true">'
+        "Ensure this value is greater than or equal to 0.</div>"
+    ) in content
+    assert 'id="error-brand" hx-swap-oob="true"></div>' in content
+
+
+def test_a_bad_value_clears_the_score_but_keeps_the_valid_items(recruiter):
+    response = browser(recruiter).post(
+        CALCULATOR, {**WORKED_EXAMPLE, "staff_count": "many"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    content = response.content.decode()
+    assert '<span id="score" class="num" data-stale="true">—</span>' in content
+    assert "13.70" not in content
+    assert 'id="merchant-class"' not in content
+    assert 'data-item="staff_count">—<' in content
+    assert 'data-item="frequency">8.00<' in content
+    assert 'id="error-staff_count" hx-swap-oob="true">A valid integer is required.</div>' in content
+
+
+def test_each_item_shows_as_soon_as_its_field_is_valid(recruiter):
+    response = browser(recruiter).post(
+        CALCULATOR, {"brand": "3", "area_sqm": "900", "category": ""}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    content = response.content.decode()
+    assert 'data-item="brand">3.00<' in content
+    assert 'data-item="area_sqm">1.00<' in content
+    assert 'data-item="decoration">—<' in content
+    # While typing, fields not filled in yet are listed, not marked as errors.
+    assert 'id="error-decoration" hx-swap-oob="true"></div>' in content
+    assert 'id="error-category" hx-swap-oob="true"></div>' in content
+    assert 'id="rating-missing">Still to fill in: Decoration, Registered capital (yuan), Staff count' in content
+    assert 'data-stale="true"' in content
+
+
+def test_the_form_leaves_validation_to_the_server(recruiter):
+    content = browser(recruiter).get(CALCULATOR).content.decode()
+    assert (
+        '<form method="post" action="/scoring/calculator/" id="calculator-form" class="card card-body" novalidate'
+        in (content)
+    )
+    assert " required" not in content
+
+
+def test_save_with_fields_missing_says_so_beside_each(recruiter, merchant):
+    response = browser(recruiter).post(
+        CALCULATOR,
+        {"merchant": merchant.pk, "brand": "9", "action": "save"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert not Evaluation.objects.exists()
+    assert 'id="error-brand">Brand must be a whole number from 1 to 5.</div>' in content
+    assert 'id="error-decoration">This field is required.</div>' in content
+    assert 'id="error-area_sqm">This field is required.</div>' in content
+    # The merchant's category was filled in for it.
+    assert '<option value="dining_entertainment" selected>' in content
+    assert 'id="error-category"></div>' in content
+
+
+def test_save_for_a_category_other_than_the_merchants_says_so_beside_it(recruiter, merchant):
+    body = {**WORKED_EXAMPLE, "category": "supermarket", "merchant": merchant.pk, "action": "save"}
+    response = browser(recruiter).post(CALCULATOR, body, HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert not Evaluation.objects.exists()
+    assert 'id="error-category">The category must be the merchant&#x27;s own category' in content
+    assert 'data-stale="true"' in content
+
+
+def test_choosing_a_merchant_fills_in_its_category(recruiter, merchant):
+    body = {**WORKED_EXAMPLE, "category": "supermarket", "merchant": merchant.pk, "filled_from": ""}
+    content = browser(recruiter).post(CALCULATOR, body, HTTP_HX_REQUEST="true").content.decode()
+    assert '<div class="col-sm-6 calc-field" id="field-category" hx-swap-oob="true">' in content
+    assert '<option value="dining_entertainment" selected>' in content
+    assert f'<input type="hidden" name="filled_from" value="{merchant.pk}">' in content
+    assert '<span id="score" class="num">13.70</span>' in content
+
+
+def test_a_category_changed_after_choosing_the_merchant_stays(recruiter, merchant):
+    body = {**WORKED_EXAMPLE, "category": "supermarket", "merchant": merchant.pk, "filled_from": str(merchant.pk)}
+    content = browser(recruiter).post(CALCULATOR, body, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="field-category"' not in content
+    assert '<span id="score" class="num">13.70</span>' in content
 
 
 def test_a_large_supermarket_shows_class_i(recruiter):
     body = {**WORKED_EXAMPLE, "category": "supermarket", "large_or_chain": "on"}
     response = browser(recruiter).post(CALCULATOR, body, HTTP_HX_REQUEST="true")
-    assert b'id="merchant-class">I<' in response.content
+    assert 'id="merchant-class" data-class="I">一类<' in response.content.decode()
 
 
 def test_it_prefills_the_merchant_and_its_category(recruiter, merchant):
@@ -106,8 +189,9 @@ def test_it_saves_an_evaluation_and_shows_it(recruiter, merchant):
 
 
 def test_it_does_not_save_without_a_merchant(recruiter):
-    response = browser(recruiter).post(CALCULATOR, {**WORKED_EXAMPLE, "action": "save"})
+    response = browser(recruiter).post(CALCULATOR, {**WORKED_EXAMPLE, "action": "save"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+    assert 'id="error-merchant">Choose a merchant to save the evaluation for.</div>' in response.content.decode()
     assert not Evaluation.objects.exists()
 
 
