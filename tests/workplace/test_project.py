@@ -1,12 +1,16 @@
 """The project as a whole: deployment file, settings, schema, error pages."""
 
+import glob
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from django.apps import apps
+from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,3 +184,40 @@ def test_the_code_passes_the_linter_and_the_formatter():
     for command in (["check", "."], ["format", "--check", "."]):
         result = subprocess.run([str(ruff), *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
+
+
+def _distribution_config():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+
+def _our_apps():
+    return {config.name for config in apps.get_app_configs() if Path(config.path).resolve().parent == ROOT}
+
+
+def test_the_distribution_declares_the_settings_and_every_app_and_nothing_else():
+    find = _distribution_config()["packages"]["find"]
+    assert find.get("namespaces") is False
+    packages = find_packages(where=ROOT / find.get("where", ["."])[0], include=find["include"])
+    assert {name.split(".")[0] for name in packages} == {"config"} | _our_apps()
+    # Every sub-package of an app (api, migrations, services...) travels with it.
+    every = find_packages(where=ROOT, exclude=["tests", "tests.*", "bench", "bench.*"])
+    assert set(packages) == set(every)
+    assert not any(name.split(".")[0] in {"tests", "bench", "scripts", "var"} for name in packages)
+
+
+def test_the_distribution_carries_every_apps_templates_and_catalogues():
+    patterns = _distribution_config()["package-data"]["*"]
+    for app in {"config"} | _our_apps():
+        folder = ROOT / app
+        declared = {
+            path
+            for pattern in patterns
+            for path in glob.glob(pattern, root_dir=folder, recursive=True)
+            if (folder / path).is_file()
+        }
+        data = {
+            str(path.relative_to(folder))
+            for path in folder.rglob("*")
+            if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+        }
+        assert data <= declared, (app, sorted(data - declared))
