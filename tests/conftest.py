@@ -20,6 +20,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rule_cache():
+    """Each test reads rule tables as its own database holds them (a flushed database
+    replays the data migrations with new ids)."""
+    from workplace import rules
+
+    rules.clear()
+    yield
+    rules.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

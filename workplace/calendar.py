@@ -141,3 +141,10 @@ def due_at(moment: dt.datetime, working_days: int) -> dt.datetime:
     after its date in Asia/Shanghai."""
     local_date = moment.astimezone(SHANGHAI).date()
     return add_working_days(local_date, working_days).deadline
+
+
+def working_deadline(moment: dt.datetime, working_days: int) -> DueDate:
+    """Like ``due_at``, keeping the fallback flag: ``.deadline`` is the moment, ``.fallback``
+    says whether a day counted came from the Monday–Friday fallback (SPEC.md §7: such a
+    deadline is flagged wherever it is shown)."""
+    return add_working_days(moment.astimezone(SHANGHAI).date(), working_days)

@@ -1,0 +1,195 @@
+"""One way to read dated rule parameters (SPEC.md: rule parameters live in the database
+with effective dates; a change is a new row from a later date, never an edit).
+
+``in_force(Model, on=day, **filters)`` answers the row whose ``effective_from`` is the
+latest on or before ``day`` among the rows matching ``filters``. When none is in force
+it raises ``RuleNotInForce`` — one behaviour for every rule table: the data migrations
+enter SPEC.md's defaults, and the admin never deletes a set in force, so this only
+happens for a day before the first set, and then loudly rather than with a guess.
+
+Rule tables are small and a set in force is read-only, so each process keeps a model's
+rows in memory. A save or delete of the model (or of a child row registered with it)
+bumps a generation number in the shared cache after commit; every read compares the
+generation, so a new rule set is seen at once by every process. When the cache is down
+the rows are read from the database each time (slower, never stale). With a per-process
+cache (the embedded default) another process's change is seen within ``MAX_AGE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+MAX_AGE = 30.0  # seconds a process trusts its rows without a shared generation
+
+
+class RuleNotInForce(ApplicationError):
+    """No row of a rule table is in force on the day asked (409)."""
+
+    status_code = 409
+    default_code = "rule_not_in_force"
+
+
+@dataclass
+class _Entry:
+    generation: str | None
+    loaded_at: float
+    rows: list
+
+
+@dataclass(frozen=True)
+class _Registration:
+    model: type
+    prefetch: tuple[str, ...]
+    select: tuple[str, ...]
+
+
+_registry: dict[str, _Registration] = {}
+_memory: dict[str, _Entry] = {}
+_lock = threading.Lock()
+_local = threading.local()
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def _generation_key(label: str) -> str:
+    return f"rules:generation:{label}"
+
+
+def register_dated_rule(model, *, children=(), prefetch=(), select=()) -> None:
+    """Serve ``model`` from the cache; a change of it or of a ``children`` model (rows
+    that belong to a set, like the bands of a band set) invalidates it."""
+    label = _label(model)
+    _registry[label] = _Registration(model, tuple(prefetch), tuple(select))
+    for watched in (model, *children):
+        uid = f"workplace.rules:{label}:{_label(watched)}"
+        post_save.connect(_on_change(label), sender=watched, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_change(label), sender=watched, weak=False, dispatch_uid=uid + ":delete")
+
+
+def _on_change(label: str):
+    def handler(**kwargs):
+        invalidate(label)
+
+    return handler
+
+
+def invalidate(model_or_label) -> None:
+    """Forget the cached rows now and, after commit, in every process."""
+    label = model_or_label if isinstance(model_or_label, str) else _label(model_or_label)
+    with _lock:
+        _memory.pop(label, None)
+    _dirty().add(label)
+
+    def bump():
+        _dirty().discard(label)
+        with _lock:
+            _memory.pop(label, None)
+        try:
+            cache.set(_generation_key(label), uuid.uuid4().hex, None)
+        except Exception:  # cache down: readers then go to the database every time
+            logger.warning("rules cache unavailable; %s invalidated in this process only", label)
+
+    transaction.on_commit(bump)
+
+
+def _shared_generation(label: str) -> tuple[bool, str | None]:
+    """(cache reachable, generation). A missing generation is created."""
+    key = _generation_key(label)
+    try:
+        generation = cache.get(key)
+        if generation is None:
+            cache.add(key, uuid.uuid4().hex, None)
+            generation = cache.get(key)
+        return True, generation
+    except Exception:
+        return False, None
+
+
+def _load(registration: _Registration) -> list:
+    queryset = registration.model._default_manager.order_by("-effective_from", "-pk")
+    if registration.select:
+        queryset = queryset.select_related(*registration.select)
+    if registration.prefetch:
+        queryset = queryset.prefetch_related(*registration.prefetch)
+    return list(queryset)
+
+
+def rows(model) -> list:
+    """Every row of a registered rule table, newest ``effective_from`` first."""
+    label = _label(model)
+    registration = _registry.get(label)
+    if registration is None:
+        raise LookupError(f"{label} is not registered with workplace.rules.register_dated_rule")
+    # Inside a transaction that wrote rule rows the cache may not know them yet.
+    if _dirty_in_transaction(label):
+        if transaction.get_connection().in_atomic_block:
+            return _load(registration)
+        _dirty().discard(label)  # the transaction that wrote it rolled back
+    reachable, generation = _shared_generation(label)
+    now = time.monotonic()
+    entry = _memory.get(label)
+    if reachable and entry and entry.generation == generation and now - entry.loaded_at < MAX_AGE:
+        return entry.rows
+    loaded = _load(registration)
+    if reachable:
+        with _lock:
+            _memory[label] = _Entry(generation, now, loaded)
+    return loaded
+
+
+def _dirty_in_transaction(label: str) -> bool:
+    """True when a rule row of ``label`` was written and its invalidation waits for the
+    commit: until then this thread reads the database, so it sees its own new row."""
+    return label in _dirty()
+
+
+def _dirty() -> set:
+    if not hasattr(_local, "dirty"):
+        _local.dirty = set()
+    return _local.dirty
+
+
+def in_force(model, on: dt.date | None = None, **filters):
+    """The row of ``model`` in force on ``on`` (today in Asia/Shanghai by default) among
+    the rows whose attributes equal ``filters``; ``RuleNotInForce`` when there is none."""
+    on = on or timezone.localdate()
+    for row in rows(model):
+        if row.effective_from <= on and all(getattr(row, name) == value for name, value in filters.items()):
+            return row
+    raise RuleNotInForce(
+        _("No %(rule)s is in force on %(date)s; an administrator must enter one.")
+        % {"rule": model._meta.verbose_name, "date": on.isoformat()},
+        extra={"rule": _label(model), "date": on.isoformat()},
+    )
+
+
+def in_force_or_none(model, on: dt.date | None = None, **filters):
+    """Like ``in_force``, for callers that report a missing rule themselves."""
+    try:
+        return in_force(model, on, **filters)
+    except RuleNotInForce:
+        return None
+
+
+def clear() -> None:
+    """Forget every cached table in this process (tests)."""
+    with _lock:
+        _memory.clear()
+    _dirty().clear()
