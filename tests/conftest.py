@@ -138,10 +138,12 @@ class QueryCounter:
             fn()
         return len(context.captured_queries), [q["sql"] for q in context.captured_queries]
 
-    def assert_constant(self, fn, grow, *, times: int = 3):
+    def assert_constant(self, fn, grow, *, expected: int | None = None, times: int = 3):
         """Run ``fn``, grow the data with ``grow()`` ``times`` times, run ``fn`` again:
-        the number of queries must not change."""
+        the number of queries must not change, and must be ``expected`` exactly."""
         before, before_sql = self.count(fn)
+        if expected is not None:
+            assert before == expected, f"expected {expected} queries, got {before}:\n" + "\n".join(before_sql)
         for _ in range(times):
             grow()
         after, after_sql = self.count(fn)
