@@ -7,5 +7,16 @@ class ComplaintsConfig(AppConfig):
 
     name = "complaints"
     verbose_name = _("Complaints")
-    role_permissions: dict = {}
+    role_permissions: dict = {
+        "customer_service": ["complaints.view_*"],
+        "dept_head": ["complaints.view_complaint"],
+        "admin": ["complaints.*"],
+    }
     navigation: list = []
+
+    def ready(self):
+        from workplace.rules import register_dated_rule
+
+        from .models import ComplaintRuleSet
+
+        register_dated_rule(ComplaintRuleSet)
