@@ -1,0 +1,40 @@
+"""Writes of the complaints app (SPEC.md §4): keyword-only, atomic, one per step."""
+
+from .attachments import attachment_add
+from .deadlines import complaint_deadlines_process, current_deadline_of
+from .disputes import arbitration_decide, can_escalate, complaint_escalate, external_arbitration_record
+from .outcomes import complaint_penalty
+from .steps import (
+    check_received_at,
+    complaint_close,
+    complaint_investigate,
+    complaint_mark_implemented,
+    complaint_propose_solution,
+    complaint_receive,
+    complaint_record_opinion,
+    complaint_record_visit,
+)
+from .workflow import FLOW, PANEL_ROLES, is_customer_service, is_responsible
+
+__all__ = [
+    "FLOW",
+    "PANEL_ROLES",
+    "arbitration_decide",
+    "attachment_add",
+    "can_escalate",
+    "check_received_at",
+    "complaint_close",
+    "complaint_deadlines_process",
+    "complaint_escalate",
+    "complaint_investigate",
+    "complaint_mark_implemented",
+    "complaint_penalty",
+    "complaint_propose_solution",
+    "complaint_receive",
+    "complaint_record_opinion",
+    "complaint_record_visit",
+    "current_deadline_of",
+    "external_arbitration_record",
+    "is_customer_service",
+    "is_responsible",
+]

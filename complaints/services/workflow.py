@@ -1,0 +1,131 @@
+"""The complaint workflow (SPEC.md §4): the one transition table, who may act, the history
+line each step writes, and the deadlines each step sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workplace.calendar import SHANGHAI, DueDate, add_working_days, working_deadline
+from workplace.exceptions import NotPermitted
+from workplace.roles import Role, has_role
+from workplace.rules import in_force
+from workplace.workflow import Workflow
+
+from ..models import (
+    COMPLAINT_TRANSITIONS,
+    STEP_OF_STATUS,
+    Complaint,
+    ComplaintEvent,
+    ComplaintRuleSet,
+    ComplaintStatus,
+    ComplaintStatusChange,
+)
+
+FLOW = Workflow(
+    model=Complaint,
+    history=ComplaintStatusChange,
+    subject="complaint",
+    transitions=COMPLAINT_TRANSITIONS,
+    labels=ComplaintStatus,
+    noun=gettext_lazy("complaint"),
+    changed_at_field="status_changed_at",
+)
+
+# Managers who may sit on the arbitration panel (level 2) and record its decision.
+PANEL_ROLES = frozenset({Role.RECRUITMENT_HEAD, Role.OPS_DIRECTOR, Role.GENERAL_MANAGER, Role.DEPT_HEAD})
+
+
+def rules_on(day: dt.date) -> ComplaintRuleSet:
+    """The complaint rule set in force on ``day`` (a 409 naming the rule if none is)."""
+    return in_force(ComplaintRuleSet, on=day)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    """First day of the month ``moment`` falls in, Asia/Shanghai (payroll and points)."""
+    return local_date(moment).replace(day=1)
+
+
+def deadline(moment: dt.datetime, working_days: int) -> DueDate:
+    """End of the N-th working day after ``moment``'s date, with its fallback flag."""
+    return working_deadline(moment, working_days)
+
+
+def deadline_after_day(day: dt.date, working_days: int) -> DueDate:
+    return add_working_days(day, working_days)
+
+
+def due_fields(name: str, due: DueDate | None) -> dict:
+    """``{"<name>": moment, "<name>_fallback": flag}`` for a stored deadline."""
+    if due is None:
+        return {name: None, f"{name}_fallback": False}
+    return {name: due.deadline, f"{name}_fallback": due.fallback}
+
+
+def lock(complaint: Complaint) -> Complaint:
+    """The complaint re-read under a row lock: concurrent decisions queue behind it."""
+    return Complaint.objects.select_for_update(of=("self",)).select_related("rules").get(pk=complaint.pk)
+
+
+def record_event(complaint: Complaint, action: str, *, by, note: str = "", internal: bool = False, at=None):
+    """Append one history line at the complaint's current step, round and level."""
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        step=STEP_OF_STATUS[complaint.status],
+        round=complaint.round,
+        dispute_level=complaint.dispute_level,
+        action=action,
+        by=by if getattr(by, "pk", None) else None,
+        at=at or timezone.now(),
+        note=note or "",
+        internal=internal,
+    )
+
+
+# --- who may act ---------------------------------------------------------------------
+
+
+def is_customer_service(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.CUSTOMER_SERVICE)
+
+
+def is_complaint_merchant(user, complaint: Complaint) -> bool:
+    return has_role(user, Role.MERCHANT) and complaint.merchant.user_id == getattr(user, "pk", None)
+
+
+def is_responsible(user, complaint: Complaint) -> bool:
+    """The responsible person, or the responsible department's head (the transfer slip's
+    addressee answers and implements)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if complaint.responsible_person_id == user.pk:
+        return True
+    department = complaint.responsible_department
+    return department is not None and department.head_id == user.pk
+
+
+def require_customer_service(user) -> None:
+    if not is_customer_service(user):
+        raise NotPermitted(_("Only customer service may do this."))
+
+
+def require_responsible(user, complaint: Complaint) -> None:
+    if not is_responsible(user, complaint):
+        raise NotPermitted(_("Only the responsible person or the responsible department's head may do this."))
+
+
+def require_customer_service_or_merchant(user, complaint: Complaint) -> None:
+    if not (is_customer_service(user) or is_complaint_merchant(user, complaint)):
+        raise NotPermitted(_("Only customer service or the merchant itself may do this."))
+
+
+def require_panel_recorder(user) -> None:
+    if not (is_customer_service(user) or has_role(user, *PANEL_ROLES)):
+        raise NotPermitted(_("Only customer service or a manager may record an arbitration."))
