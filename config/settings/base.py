@@ -166,6 +166,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's JSON parser and renderer, refusing with a 400 what they would crash on: a body
+    # nested too deeply, a lone surrogate, a number beyond a float (workplace.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "workplace.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "workplace.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "workplace.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -260,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "commissions-remind-overdue-approvals": {
         "task": "commissions.tasks.remind_overdue_approvals",
         "schedule": crontab(minute=0, hour="9-18"),
+    },
+    # Complaint notices and overdue steps (SPEC.md §4); quiet 21:00–08:00, caught up after.
+    "complaints-deadlines": {
+        "task": "complaints.tasks.process_complaint_deadlines",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
