@@ -14,7 +14,14 @@ from .steps import (
     complaint_record_opinion,
     complaint_record_visit,
 )
-from .workflow import FLOW, PANEL_ROLES, is_customer_service, is_responsible
+from .workflow import (
+    FLOW,
+    PANEL_ROLES,
+    complaint_action_check,
+    complaint_receive_check,
+    is_customer_service,
+    is_responsible,
+)
 
 __all__ = [
     "FLOW",
@@ -23,6 +30,7 @@ __all__ = [
     "attachment_add",
     "can_escalate",
     "check_received_at",
+    "complaint_action_check",
     "complaint_close",
     "complaint_deadlines_process",
     "complaint_escalate",
@@ -32,6 +40,7 @@ __all__ = [
     "complaint_propose_solution",
     "complaint_receive",
     "complaint_record_opinion",
+    "complaint_receive_check",
     "complaint_record_visit",
     "current_deadline_of",
     "external_arbitration_record",

@@ -129,3 +129,43 @@ def require_customer_service_or_merchant(user, complaint: Complaint) -> None:
 def require_panel_recorder(user) -> None:
     if not (is_customer_service(user) or has_role(user, *PANEL_ROLES)):
         raise NotPermitted(_("Only customer service or a manager may record an arbitration."))
+
+
+# --- one check per action, for adapters that ask before reading the body -------------
+
+S = ComplaintStatus
+_ACTIONS = {
+    "investigate": ("customer_service", {S.RECEIVED, S.INVESTIGATING}),
+    "solution": ("responsible", {S.AWAITING_SOLUTION}),
+    "opinion": ("customer_service_or_merchant", {S.AWAITING_OPINION}),
+    "implemented": ("responsible", {S.IMPLEMENTING}),
+    "visits": ("customer_service", {S.FOLLOW_UP}),
+    "close": ("customer_service", {S.FOLLOW_UP}),
+    "escalate": ("customer_service_or_merchant", {S.AWAITING_SOLUTION}),
+    "arbitration_decision": ("panel", {S.AWAITING_SOLUTION}),
+    "arbitration_external": ("panel", {S.AWAITING_SOLUTION}),
+    "attachments": ("participant", set(ComplaintStatus.values) - {S.CLOSED, S.CLOSED_INVALID}),
+}
+
+
+def complaint_action_check(*, complaint: Complaint, user, action: str) -> None:
+    """Refuse ``action`` for ``user`` (403) or for the complaint's state (409), before its
+    input is read — the service checks the same again under its lock."""
+    who, statuses = _ACTIONS[action]
+    if who == "customer_service":
+        require_customer_service(user)
+    elif who == "responsible":
+        require_responsible(user, complaint)
+    elif who == "customer_service_or_merchant":
+        require_customer_service_or_merchant(user, complaint)
+    elif who == "panel":
+        require_panel_recorder(user)
+    elif not (is_customer_service(user) or is_complaint_merchant(user, complaint) or is_responsible(user, complaint)):
+        raise NotPermitted(_("Only the merchant, customer service or the responsible head may attach files."))
+    FLOW.require(complaint, statuses)
+
+
+def complaint_receive_check(*, user) -> None:
+    """Who may file a complaint at all: customer service, or a merchant's portal account."""
+    if not (is_customer_service(user) or has_role(user, Role.MERCHANT)):
+        raise NotPermitted(_("Only customer service or a merchant may file a complaint."))

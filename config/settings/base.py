@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "RateRequestKindEnum": "commissions.models.RequestKind",
         "LadderRoleEnum": "commissions.models.LADDER_CHOICES",
         "ApproverRoleEnum": "commissions.models.APPROVER_CHOICES",
+        "ComplaintStatusEnum": "complaints.models.ComplaintStatus",
+        "DisputeLevelEnum": "complaints.models.DisputeLevel",
     },
 }
 
