@@ -28,7 +28,7 @@ from ..models import (
     MerchantStatus,
     Segment,
 )
-from ..views import private_file_response
+from ..views.common import private_file_response
 from . import serializers as s
 
 # Files are served with the type detected from their content at upload.

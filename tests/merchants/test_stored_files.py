@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from merchants import services
+from merchants.services import contracts, review
 from merchants.models import ApplicationStatus, Contract, Document, SiteVisit
 from tests.factories.scoring import WORKED_EXAMPLE
 
@@ -36,7 +37,7 @@ def test_a_document_that_cannot_be_saved_leaves_no_file(make_application, mercha
 
 def test_a_failed_visit_leaves_no_media(make_application, recruiter, monkeypatch):
     application = make_application(ApplicationStatus.IN_REVIEW)
-    monkeypatch.setattr(services, "application_transition", fail)
+    monkeypatch.setattr(review, "application_transition", fail)
     with pytest.raises(IntegrityError):
         services.site_visit_record(
             application=application, by=recruiter, visited_on=dt.date.today(), notes="x", media=[upload(), upload()]
@@ -58,7 +59,7 @@ def test_a_failed_approval_leaves_no_contract_pdf(make_application, recruitment_
             raise IntegrityError("the database refused")
         return real(to_status=to_status, **kwargs)
 
-    monkeypatch.setattr(services, "application_transition", fail_to_send)
+    monkeypatch.setattr(review, "application_transition", fail_to_send)
     with pytest.raises(IntegrityError):
         services.application_approve(application=application, by=recruitment_head)
     assert stored_files("contracts") == before
@@ -67,7 +68,7 @@ def test_a_failed_approval_leaves_no_contract_pdf(make_application, recruitment_
 def test_a_failed_signature_leaves_no_signed_pdf(make_application, merchant_user, monkeypatch):
     application = make_application(ApplicationStatus.CONTRACT_SENT)
     before = stored_files("contracts")
-    monkeypatch.setattr(services, "merchant_transition", fail)
+    monkeypatch.setattr(contracts, "merchant_transition", fail)
     with pytest.raises(IntegrityError):
         services.contract_sign(
             application=application, user=merchant_user, signer_name="徐明", consent=True, ip_address="10.0.0.8"

@@ -103,7 +103,7 @@ def test_a_bad_filter_value_is_reported_not_a_crash(page_client, ops_director, a
 
 
 def test_it_paginates(page_client, ops_director, assigned_application, outside_application, monkeypatch):
-    from merchants import views
+    from merchants.views import review as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     client = page_client(ops_director)

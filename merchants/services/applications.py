@@ -1,0 +1,184 @@
+"""The merchant's application: its profile, create, edit, submit, withdraw."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+from workplace.roles import Role, roles_of
+
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Category,
+    EntityType,
+    Merchant,
+    MerchantStatus,
+    Segment,
+)
+from ..selectors import application_in_progress
+from .deadlines import check_deadline
+from .workflow import _lock_and_check, application_transition
+
+logger = logging.getLogger(__name__)
+
+# The profile fields the merchant fills; copied to the Merchant while it is a prospect.
+PROFILE_FIELDS = (
+    "company_name",
+    "entity_type",
+    "category",
+    "segment",
+    "uscc",
+    "legal_rep_name",
+    "legal_rep_id_number",
+    "address",
+    "district",
+    "contact_phone",
+)
+_MERCHANT_FIELD = {"company_name": "name"}
+_MERCHANT_FIELDS = (
+    "company_name",
+    "entity_type",
+    "category",
+    "segment",
+    "uscc",
+    "address",
+    "district",
+    "contact_phone",
+)
+
+# --- the merchant's application ----------------------------------------------------
+
+
+def _clean_profile(data: dict, *, partial: bool) -> dict:
+    """Validate the profile fields; errors name the field (400)."""
+    cleaned = {}
+    for name in PROFILE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        value = "" if value is None else str(value).strip()
+        cleaned[name] = value
+    if not partial or "company_name" in cleaned:
+        if not cleaned.get("company_name"):
+            raise ApplicationError(_("Please enter the company name."), field="company_name", code="required")
+    if not partial or "category" in cleaned:
+        if cleaned.get("category") not in Category.values:
+            raise ApplicationError(_("Choose a valid category."), field="category", code="invalid_choice")
+    if "entity_type" in cleaned and cleaned["entity_type"] not in EntityType.values:
+        raise ApplicationError(_("Choose a valid entity type."), field="entity_type", code="invalid_choice")
+    if "segment" in cleaned and cleaned["segment"] not in Segment.values:
+        raise ApplicationError(_("Choose a valid segment."), field="segment", code="invalid_choice")
+    if "uscc" in cleaned:
+        cleaned["uscc"] = cleaned["uscc"].upper().replace(" ", "")
+    if "legal_rep_id_number" in cleaned:
+        cleaned["legal_rep_id_number"] = cleaned["legal_rep_id_number"].upper().replace(" ", "")
+    limits = {field.name: field.max_length for field in Application._meta.fields if field.name in PROFILE_FIELDS}
+    for name, value in cleaned.items():
+        if limits.get(name) and len(value) > limits[name]:
+            raise ApplicationError(
+                _("At most %(count)d characters.") % {"count": limits[name]}, field=name, code="max_length"
+            )
+    if cleaned.get("entity_type") == "":
+        cleaned.pop("entity_type")
+    if cleaned.get("segment") == "":
+        cleaned.pop("segment")
+    return cleaned
+
+
+def _sync_merchant_profile(application: Application) -> None:
+    """A prospect's record mirrors its application's profile."""
+    merchant = application.merchant
+    if merchant.status != MerchantStatus.PROSPECT:
+        return
+    changed = []
+    for name in _MERCHANT_FIELDS:
+        target = _MERCHANT_FIELD.get(name, name)
+        value = getattr(application, name)
+        if getattr(merchant, target) != value:
+            setattr(merchant, target, value)
+            changed.append(target)
+    if changed:
+        merchant.save(update_fields=[*changed, "updated_at"])
+
+
+def application_create_check(*, user) -> None:
+    """Raise ``NotPermitted`` (403) unless ``user`` is a merchant's portal account, and
+    ``InvalidTransition`` (409) while it has an application in progress: a merchant
+    continues that one rather than starting another."""
+    if Role.MERCHANT not in roles_of(user):
+        raise NotPermitted(_("Only a merchant's portal account can apply."))
+    if application_in_progress(user) is not None:
+        raise InvalidTransition(
+            _("You already have an application in progress; continue that one."), code="application_in_progress"
+        )
+
+
+@transaction.atomic
+def application_create(*, user, data: dict) -> Application:
+    """A merchant's portal account starts an application; the merchant record exists
+    from now on, as a prospect. One application in progress per account."""
+    # The account's row is locked first, so two concurrent requests cannot both pass
+    # the "none in progress" check.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    application_create_check(user=user)
+    cleaned = _clean_profile(data, partial=False)
+    # Applying again after a rejection, withdrawal or expiry keeps the same prospect.
+    merchant = Merchant.objects.filter(user=user, status=MerchantStatus.PROSPECT).order_by("-pk").first()
+    if merchant is None:
+        merchant = Merchant.objects.create(name=cleaned["company_name"], category=cleaned["category"], user=user)
+    application = Application.objects.create(merchant=merchant, created_by=user, **cleaned)
+    _sync_merchant_profile(application)
+    return application
+
+
+@transaction.atomic
+def application_update(*, application: Application, user, data: dict) -> Application:
+    """The merchant edits its profile while the application is a draft or needs changes."""
+    _lock_and_check(application=application, user=user, action="edit")
+    cleaned = _clean_profile(data, partial=True)
+    for name, value in cleaned.items():
+        setattr(application, name, value)
+    application.save(update_fields=[*cleaned.keys(), "updated_at"])
+    _sync_merchant_profile(application)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user) -> Application:
+    """Submit (or resubmit after changes); the system check runs right after commit."""
+    _lock_and_check(application=application, user=user, action="submit")
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.SUBMITTED,
+        by=user,
+        fields={
+            "submitted_at": now,
+            "check_due": check_deadline(now),
+            "resubmit_due": None,
+            "review_started_at": None,
+            "review_due": None,
+        },
+    )
+    _sync_merchant_profile(application)
+    from ..tasks import run_system_check
+
+    application_id = application.pk
+    transaction.on_commit(lambda: run_system_check.delay(application_id))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
+    """The merchant withdraws its application (before signing)."""
+    _lock_and_check(application=application, user=user, action="withdraw")
+    application_transition(
+        application=application, to_status=ApplicationStatus.WITHDRAWN, by=user, reason=(reason or "").strip()
+    )
+    return application

@@ -1,0 +1,185 @@
+"""Staff review: assignment, site visits, evaluations, approval, changes, rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workplace.exceptions import ApplicationError, InvalidTransition
+from workplace.notifications import notify
+from workplace.roles import COMPANY_WIDE_ROLES, roles_of
+from workplace.scoping import department_of
+
+from .. import permissions
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Category,
+    SiteVisit,
+    SiteVisitMedia,
+)
+from .contracts import contract_render, latest_evaluation
+from .deadlines import resubmit_deadline
+from .uploads import ALLOWED_MEDIA_TYPES, MAX_MEDIA_SIZE, files_removed_on_failure, inspect_upload
+from .workflow import _lock_and_check, _notify_merchant, _require_reason, application_transition, review_url
+
+logger = logging.getLogger(__name__)
+
+# --- review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_assign(*, application: Application, by, assignee) -> Application:
+    """A recruitment head (own department) or above assigns the application to a recruiter
+    (or head); the merchant then belongs to that person and their department."""
+    _lock_and_check(application=application, user=by, action="assign")
+    if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
+        raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
+    department_id = department_of(assignee)
+    if not (roles_of(by) & COMPANY_WIDE_ROLES or by.is_superuser) and department_id != department_of(by):
+        raise ApplicationError(
+            _("You can assign only members of your own department."), field="recruiter", code="invalid_choice"
+        )
+    application.assignee = assignee
+    application.save(update_fields=["assignee", "updated_at"])
+    merchant = application.merchant
+    merchant.recruiter = assignee
+    merchant.department_id = department_id
+    merchant.save(update_fields=["recruiter", "department", "updated_at"])
+    notify(
+        assignee,
+        kind="application_assigned",
+        title=_("Application assigned to you: %(name)s") % {"name": application.company_name},
+        url=review_url(application),
+    )
+    return application
+
+
+@transaction.atomic
+def site_visit_record(*, application: Application, by, visited_on: dt.date, notes: str, media=()) -> SiteVisit:
+    """Record a site visit (实地考察) with its photos and videos. The first one moves an
+    application in review to ``site_visit``."""
+    _lock_and_check(application=application, user=by, action="site_visit")
+    if visited_on is None:
+        raise ApplicationError(_("Please enter the date of the visit."), field="visited_on", code="required")
+    if visited_on > timezone.localdate():
+        raise ApplicationError(_("The visit date cannot be in the future."), field="visited_on", code="future")
+    notes = (notes or "").strip()
+    if not notes:
+        raise ApplicationError(_("Please describe what you found."), field="notes", code="required")
+    inspected = [
+        (file, *inspect_upload(file, allowed=ALLOWED_MEDIA_TYPES, max_size=MAX_MEDIA_SIZE, field="media"))
+        for file in media or ()
+    ]
+    visit = SiteVisit.objects.create(application=application, visited_on=visited_on, notes=notes, visitor=by)
+    with files_removed_on_failure() as written:
+        for file, content_type, size, sha256 in inspected:
+            item = SiteVisitMedia(
+                visit=visit,
+                kind=ALLOWED_MEDIA_TYPES[content_type],
+                original_name=(getattr(file, "name", "") or "")[:255],
+                content_type=content_type,
+                size=size,
+                sha256=sha256,
+            )
+            item.file.save(getattr(file, "name", "") or "media", file, save=False)
+            written.append(item.file)
+            item.save()
+        if application.status == ApplicationStatus.IN_REVIEW:
+            application_transition(application=application, to_status=ApplicationStatus.SITE_VISIT, by=by)
+    return visit
+
+
+@transaction.atomic
+def evaluation_record(*, application: Application, by, data: dict):
+    """Record a star evaluation (SPEC.md §2) for the application's merchant; the scoring
+    app computes and versions it."""
+    _lock_and_check(application=application, user=by, action="evaluation")
+    from scoring.services import evaluation_create
+
+    return evaluation_create(merchant=application.merchant, evaluator=by, data=data)
+
+
+def approval_blockers(application: Application) -> list[str]:
+    """Why the application cannot be approved yet (empty when it can): a star evaluation
+    must be on file; dining & entertainment needs a site visit (SPEC.md §1.3)."""
+    reasons = []
+    if latest_evaluation(application.merchant) is None:
+        reasons.append(_("Record a star evaluation before approving."))
+    if application.category == Category.DINING_ENTERTAINMENT and not application.site_visits.exists():
+        reasons.append(_("Dining & entertainment merchants need a site visit before approval."))
+    return reasons
+
+
+@transaction.atomic
+def application_approve(*, application: Application, by, reason: str = "") -> Application:
+    """Approve: the contract is rendered and sent to the merchant (contract_sent)."""
+    _lock_and_check(application=application, user=by, action="approve")
+    blockers = approval_blockers(application)
+    if blockers:
+        raise InvalidTransition(" ".join(str(b) for b in blockers), code="approval_requirements_missing")
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.APPROVED,
+        by=by,
+        reason=(reason or "").strip(),
+        fields={"decided_at": now, "decided_by": by, "decision_reason": (reason or "").strip()},
+    )
+    with files_removed_on_failure() as written:
+        written.append(contract_render(application=application).rendered_pdf)
+        application_transition(application=application, to_status=ApplicationStatus.CONTRACT_SENT, by=by)
+    _notify_merchant(
+        application,
+        kind="application_approved",
+        title=_("Your application is approved"),
+        body=_("Please read and sign your contract in the portal."),
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_changes(*, application: Application, by, reason: str) -> Application:
+    """Send the application back to the merchant with what to fix (reason required)."""
+    _lock_and_check(application=application, user=by, action="request_changes")
+    reason = _require_reason(reason)
+    now = timezone.now()
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.NEEDS_CHANGES,
+        by=by,
+        reason=reason,
+        fields={
+            "decided_at": now,
+            "decided_by": by,
+            "decision_reason": reason,
+            "resubmit_due": resubmit_deadline(now),
+        },
+    )
+    _notify_merchant(
+        application,
+        kind="application_needs_changes",
+        title=_("Your application needs changes"),
+        body=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, by, reason: str) -> Application:
+    """Reject the application (reason required). A decision: never deleted."""
+    _lock_and_check(application=application, user=by, action="reject")
+    reason = _require_reason(reason)
+    application_transition(
+        application=application,
+        to_status=ApplicationStatus.REJECTED,
+        by=by,
+        reason=reason,
+        fields={"decided_at": timezone.now(), "decided_by": by, "decision_reason": reason},
+    )
+    _notify_merchant(application, kind="application_rejected", title=_("Your application was rejected"), body=reason)
+    return application

@@ -1,0 +1,1 @@
+"""HTML pages of onboarding: ``portal`` (the merchant portal) and ``review`` (staff)."""
