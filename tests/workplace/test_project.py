@@ -1,7 +1,9 @@
 """The project as a whole: deployment file, settings, schema, error pages."""
 
 import glob
+import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -15,18 +17,114 @@ from setuptools import find_packages
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
 def test_docker_compose_runs_every_service_with_healthchecks_and_volumes():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    compose = _compose()
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     for name, service in services.items():
-        assert "healthcheck" in service, name
+        if name != "migrate":
+            assert "healthcheck" in service, name
     assert "gunicorn" in services["web"]["command"]
     assert "beat" in services["beat"]["command"]
     assert "worker" in services["worker"]["command"]
     assert {"postgres-data", "media"} <= set(compose["volumes"])
     assert any("postgres-data" in volume for volume in services["postgres"]["volumes"])
     assert any("/app/var/media" in volume for volume in services["web"]["volumes"])
+
+
+def test_docker_compose_migrates_once_before_web_worker_and_beat_start():
+    services = _compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert migrate["restart"] == "no"  # a one-shot: restarting it would never complete
+    assert migrate["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert depends["postgres"] == {"condition": "service_healthy"}, name
+        assert depends["redis"] == {"condition": "service_healthy"}, name
+        assert "migrate" not in " ".join(services[name]["command"]), name
+
+
+def _web_healthcheck():
+    test = _compose()["services"]["web"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    code = test[3]
+    url = re.search(r"'(http://[^']+)'", code).group(1)
+    host = re.search(r"'Host': '([^']+)'", code).group(1)
+    return url, host
+
+
+def _dotenv_example():
+    pairs = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+_PRODUCTION_GET = """
+import json, sys
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+# Error pages name static files; the image has their manifest (collectstatic), this tree not.
+storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=storages):
+    response = Client().get(sys.argv[1], HTTP_HOST=sys.argv[2])
+print(json.dumps({"status": response.status_code, "type": response.get("Content-Type"),
+                  "location": response.get("Location"), "body": response.content.decode()[:2000]}))
+"""
+
+
+def _get_with_production_settings(tmp_path, path, host):
+    # The service's environment: .env.example (the env_file) and the compose file's own
+    # variables, except that the database is a local file and the cache in-process.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    env.update(_dotenv_example())
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", _PRODUCTION_GET, path, host],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_web_healthcheck_is_answered_by_production_settings(tmp_path):
+    url, host = _web_healthcheck()
+    assert url == "http://127.0.0.1:8000/healthz"
+    response = _get_with_production_settings(tmp_path, "/healthz", host)
+    # Neither 400 (host not allowed) nor 301 (https redirect): the health itself.
+    assert response["status"] in (200, 503), response
+    assert response["type"] == "application/json"
+    assert set(json.loads(response["body"])) == {"db", "cache", "broker"}
+    assert json.loads(response["body"])["db"] == "ok"
+
+
+def test_production_still_redirects_pages_to_https_and_refuses_unknown_hosts(tmp_path):
+    _, host = _web_healthcheck()
+    page = _get_with_production_settings(tmp_path, "/accounts/login/", host)
+    assert page["status"] == 301
+    assert page["location"].startswith("https://")
+    unknown = _get_with_production_settings(tmp_path, "/healthz", "evil.example.net")
+    assert unknown["status"] == 400
 
 
 def test_production_settings_pass_the_deploy_check():
