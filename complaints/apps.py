@@ -20,3 +20,7 @@ class ComplaintsConfig(AppConfig):
         from .models import ComplaintRuleSet
 
         register_dated_rule(ComplaintRuleSet)
+        # The menu entries live with the pages (complaints/navigation.py).
+        from .navigation import NAVIGATION
+
+        self.navigation = NAVIGATION
