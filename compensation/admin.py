@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from workplace.people import person_column
 
 from .models import PayProfile
 
 
 @admin.register(PayProfile)
 class PayProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "effective_from", "base_salary", "allowance", "position_allowance"]
+    list_display = [
+        person_column("user", _("staff member")),
+        "effective_from",
+        "base_salary",
+        "allowance",
+        "position_allowance",
+    ]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]

@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from workplace.admin import StatusChangeInline
 from workplace.exceptions import ApplicationError
 from workplace.rule_admin import DatedRuleAdmin
 
@@ -45,11 +46,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MerchantStatusChangeInline(ReadOnlyInline):
+class MerchantStatusChangeInline(StatusChangeInline):
     model = MerchantStatusChange
-    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
-    readonly_fields = fields
-    ordering = ["changed_at", "id"]
 
 
 class TerminalInline(admin.TabularInline):
@@ -155,11 +153,8 @@ class MerchantAdmin(admin.ModelAdmin):
         return request.user.has_perm("merchants.change_merchant_status")
 
 
-class ApplicationStatusChangeInline(ReadOnlyInline):
+class ApplicationStatusChangeInline(StatusChangeInline):
     model = ApplicationStatusChange
-    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
-    readonly_fields = fields
-    ordering = ["changed_at", "id"]
 
 
 class DocumentInline(ReadOnlyInline):

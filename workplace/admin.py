@@ -1,15 +1,123 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
+from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarOverride, CalendarYear, Department, Notification, StaffProfile
+from .people import display_name, person_column
 
 admin.site.site_header = _("Zhaoshang administration")
 admin.site.site_title = _("Zhaoshang")
 admin.site.index_title = _("Merchant recruitment back office")
+# django-axes names no section of its own; the admin would show "Axes".
+apps.get_app_config("axes").verbose_name = _("Login lockout")
 
 User = get_user_model()
+
+
+# --- shared pieces for the other apps' admins ---------------------------------------------
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The read-only history of a workflow (a ``StatusChange`` model) inside its record:
+    statuses by their labels, system reasons in the reader's language, people by name.
+    Set ``model``; the rows' own ``__str__`` is not shown (see admin/base_site.html)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    fields = ["changed_at", "from_status", "to_status", "reason_text", "changed_by_name"]
+    readonly_fields = fields
+    ordering = ["changed_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    @admin.display(description=_("reason"))
+    def reason_text(self, obj):
+        # System reasons are stored untranslated (gettext_noop) and read in one's language.
+        return gettext(obj.reason) if obj.reason else ""
+
+    changed_by_name = person_column("changed_by", _("changed by"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- the audit trail (django-auditlog), in the reader's language --------------------------
+
+
+class ResourceTypeNameFilter(ResourceTypeFilter):
+    """Resource types by their names ("商户 · 入驻申请"), not raw model names."""
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).order_by().values_list("content_type_id", flat=True).distinct()
+        choices = []
+        for content_type in ContentType.objects.filter(pk__in=list(ids)):
+            model = content_type.model_class()
+            if model is None:
+                label = f"{content_type.app_label}.{content_type.model}"
+            else:
+                label = (
+                    f"{apps.get_app_config(content_type.app_label).verbose_name} · {capfirst(model._meta.verbose_name)}"
+                )
+            choices.append((content_type.pk, label))
+        return sorted(choices, key=lambda choice: str(choice[1]))
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    list_filter = ["action", ResourceTypeNameFilter, *LogEntryAdmin.list_filter[2:]]
+
+    @admin.display(description=_("Changes"))
+    def msg_short(self, obj):
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        changes = obj.changes_dict
+        fields = [str(get_field_verbose_name(obj, name)) for name in changes]
+        shown = pgettext("between list items", ", ").join(fields[:6]) + (" …" if len(fields) > 6 else "")
+        return ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(fields)) % {
+            "count": len(fields),
+            "fields": shown,
+        }
+
+    @admin.display(description=_("User"))
+    def user_url(self, obj):
+        if not obj.actor:
+            return gettext("system")
+        app_label, model = settings.AUTH_USER_MODEL.split(".")
+        try:
+            link = reverse(f"admin:{app_label}_{model.lower()}_change", args=[obj.actor.pk])
+        except NoReverseMatch:
+            return display_name(obj.actor)
+        return format_html('<a href="{}">{}</a>', link, display_name(obj.actor))
+
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, obj):
+        return super().cid_url(obj)
+
+
+# --- this app's models ---------------------------------------------------------------------
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -42,14 +150,21 @@ class StaffUserAdmin(UserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "head"]
+    list_display = ["code", "name", person_column("head", _("head"))]
+    list_select_related = ["head"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["head"]
 
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "department", "manager", "hire_date", "leave_date"]
+    list_display = [
+        person_column("user", _("user")),
+        "department",
+        person_column("manager", _("manager")),
+        "hire_date",
+        "leave_date",
+    ]
     list_filter = ["department"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "department", "manager"]
@@ -71,7 +186,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_display = ["created_at", person_column("recipient", _("recipient")), "kind", "title", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
