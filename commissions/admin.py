@@ -4,10 +4,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.selectors import merchants_for_user
-from workplace.roles import ladder_rank
+from workplace.roles import MANAGEMENT_LADDER, ladder_rank
+from workplace.rule_admin import DatedRuleAdmin
 
 from . import selectors
-from .models import ApprovalStep, AuthorityBand, AuthorityBandSet, CommissionStandard, MerchantRate, RateRequest
+from .models import (
+    ApprovalRuleSet,
+    ApprovalStep,
+    AuthorityBand,
+    AuthorityBandSet,
+    CommissionStandard,
+    MerchantRate,
+    RateRequest,
+    RateRequestStatusChange,
+)
 
 
 class AddOnlyAdmin(admin.ModelAdmin):
@@ -52,6 +62,11 @@ class AuthorityBandFormSet(forms.BaseInlineFormSet):
                 form.add_error("min_ratio", _("The bound cannot be negative."))
                 continue
             bands.append((ladder_rank(data["role"]), data["min_ratio"], data.get("min_inclusive", False)))
+        if any(self.errors):
+            return
+        if sorted(rank for rank, *_rest in bands) != list(range(len(MANAGEMENT_LADDER))):
+            # Every level needs its band: a version is the whole table, read as it is.
+            raise forms.ValidationError(_("Give one band for each of the four levels."))
         bands.sort()
         for (_rank, lower_bound, lower_inclusive), (_next, higher_bound, higher_inclusive) in zip(
             bands, bands[1:], strict=False
@@ -95,18 +110,44 @@ class AuthorityBandSetAdmin(AddOnlyAdmin):
     def bands_summary(self, obj):
         return "; ".join(str(band) for band in obj.bands.all())
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        roles = set(form.instance.bands.values_list("role", flat=True))
-        if not roles:
-            self.message_user(request, _("A version without bands uses SPEC.md §3's defaults."), level="warning")
+
+@admin.register(ApprovalRuleSet)
+class ApprovalRuleSetAdmin(DatedRuleAdmin):
+    """The approval rules (reminder delay); a change is a new set from a date."""
+
+    list_display = ["effective_from", "reminder_working_days", "note", "created_at"]
+    date_hierarchy = "effective_from"
 
 
 class ApprovalStepInline(admin.TabularInline):
     model = ApprovalStep
     extra = 0
     can_delete = False
-    fields = ["position", "role", "activated_at", "decided_by", "decided_as", "decision", "comment", "decided_at"]
+    fields = [
+        "position",
+        "role",
+        "activated_at",
+        "decided_by",
+        "decided_as",
+        "decision",
+        "comment",
+        "acting_reason",
+        "decided_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = RateRequestStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -131,7 +172,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(RateRequest)
 class RateRequestAdmin(ReadOnlyAdmin):
-    inlines = [ApprovalStepInline]
+    inlines = [ApprovalStepInline, StatusChangeInline]
     list_display = [
         "reference",
         "merchant",

@@ -11,7 +11,9 @@ _READ = [
     "commissions.view_authoritybandset",
     "commissions.view_raterequest",
     "commissions.view_approvalstep",
+    "commissions.view_raterequeststatuschange",
     "commissions.view_merchantrate",
+    "commissions.view_approvalruleset",
 ]
 
 
@@ -28,11 +30,15 @@ class CommissionsConfig(AppConfig):
             "commissions.add_commissionstandard",
             "commissions.add_authoritybandset",
             "commissions.add_authorityband",
+            "commissions.add_approvalruleset",
+            "commissions.change_approvalruleset",
+            "commissions.delete_approvalruleset",
         ],
         "recruiter": [
             "commissions.view_commissionstandard",
             "commissions.view_raterequest",
             "commissions.view_approvalstep",
+            "commissions.view_raterequeststatuschange",
             "commissions.view_merchantrate",
         ],
         "recruitment_head": _READ,
@@ -55,3 +61,19 @@ class CommissionsConfig(AppConfig):
             description=_("Request a commission rate and see who must approve it."),
         ),
     ]
+
+    def ready(self):
+        # Rule tables are read through workplace.rules.in_force (cached, invalidated by a
+        # new version or a change of its bands).
+        from workplace.rules import register_dated_rule
+
+        from .models import ApprovalRuleSet, AuthorityBand, AuthorityBandSet, CommissionStandard
+
+        register_dated_rule(CommissionStandard)
+        register_dated_rule(AuthorityBandSet, children=(AuthorityBand,), prefetch=("bands",))
+        register_dated_rule(ApprovalRuleSet)
+
+        # The contract's rate lines and the portal's rates page (merchants.extensions).
+        from . import contract_terms
+
+        contract_terms.register()

@@ -15,13 +15,13 @@ class RateRequestForm(forms.Form):
         label=_("proposed rate (%)"),
         max_digits=7,
         decimal_places=4,
-        min_value=0.0001,
+        min_value=0,
         max_value=100,
         required=False,
         help_text=_("Prepaid-card commission or bank-card fee in percent; not needed for a POS fee waiver."),
         error_messages={
-            "min_value": _("Enter a rate above 0 and at most 100."),
-            "max_value": _("Enter a rate above 0 and at most 100."),
+            "min_value": _("Enter a rate from 0 to 100."),
+            "max_value": _("Enter a rate from 0 to 100."),
         },
     )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -42,9 +42,13 @@ class RateRequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """A decision from the queue. ``step`` is the step the page showed; a lower level's
+    step is decided in its place and needs ``reason`` (checked by the service)."""
+
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     step = forms.ChoiceField(choices=[(role.value, role.label) for role in MANAGEMENT_LADDER], required=False)
     comment = forms.CharField(label=_("comment or reason"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("reason for deciding in place"), required=False, max_length=2000)
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Category
 from workplace.roles import MANAGEMENT_LADDER, Role
+from workplace.workflow import StatusChange
 
 from . import rules
 
@@ -84,6 +85,33 @@ class AuthorityBand(models.Model):
         return rules.Band(self.role, self.min_ratio, self.min_inclusive)
 
 
+# SPEC.md §3 default: a step waiting more than this many working days is reminded.
+DEFAULT_REMINDER_WORKING_DAYS = 1
+
+
+class ApprovalRuleSet(models.Model):
+    """The parameters of the approval process, in force from a date (a change is a new
+    set). The set in force on the day a step became current applies to that step."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("remind approvers after (working days)"), default=DEFAULT_REMINDER_WORKING_DAYS
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval rule set")
+        verbose_name_plural = _("approval rule sets")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reminder_working_days__gte=1), name="approval_rules_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.effective_from}"
+
+
 class RequestKind(models.TextChoices):
     PREPAID = "prepaid", _("Prepaid-card commission")
     BANK_CARD = "bank_card", _("Bank-card fee reduction")
@@ -95,6 +123,17 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     NOT_REQUIRED = "not_required", _("Within authority (no approval needed)")
+
+
+# The request's workflow (SPEC.md §3): decided step by step, it closes at the last
+# approval or the first rejection. ``not_required`` is settled when made; closed states
+# never move again.
+RATE_REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    RequestStatus.PENDING: frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED}),
+    RequestStatus.APPROVED: frozenset(),
+    RequestStatus.REJECTED: frozenset(),
+    RequestStatus.NOT_REQUIRED: frozenset(),
+}
 
 
 class Decision(models.TextChoices):
@@ -211,6 +250,8 @@ class ApprovalStep(models.Model):
     decided_as = models.CharField(_("decided as"), max_length=30, choices=LADDER_CHOICES, blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Why a higher level decided in place of this step's role (required then).
+    acting_reason = models.TextField(_("reason for deciding in place"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -228,6 +269,19 @@ class ApprovalStep(models.Model):
         if self.decided_as and self.decided_as != self.role:
             return self.role
         return None
+
+
+class RateRequestStatusChange(StatusChange):
+    """One move of a request's status (pending → approved or rejected): who, when, why.
+    The decisions of the single steps are on ``ApprovalStep``."""
+
+    request = models.ForeignKey(
+        RateRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("rate request status change")
+        verbose_name_plural = _("rate request status changes")
 
 
 class MerchantRate(models.Model):

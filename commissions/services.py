@@ -15,24 +15,47 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from merchants.models import Merchant
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 from workplace.notifications import notify
-from workplace.roles import Role, is_staff_member, ladder_rank, roles_of
+from workplace.roles import Role, is_staff_member, roles_of
+from workplace.workflow import Workflow
 
 from . import rules, selectors
-from .models import ApprovalStep, Decision, MerchantRate, RateRequest, RequestKind, RequestStatus
+from .models import (
+    RATE_REQUEST_TRANSITIONS,
+    ApprovalStep,
+    Decision,
+    MerchantRate,
+    RateRequest,
+    RateRequestStatusChange,
+    RequestKind,
+    RequestStatus,
+)
+
+# The request's workflow: the one place its status moves, with a history row each time.
+RATE_REQUEST_FLOW = Workflow(
+    model=RateRequest,
+    history=RateRequestStatusChange,
+    subject="request",
+    transitions=RATE_REQUEST_TRANSITIONS,
+    labels=RequestStatus,
+    noun=gettext_lazy("rate request"),
+)
 
 MAX_RATE = Decimal("100")
 
 
 def validate_rate(rate, *, field: str) -> Decimal:
-    """A proposed percentage must be above 0 and at most 100."""
+    """A proposed percentage is from 0 to 100. **Decision:** 0 % is a real agreement (a
+    flagship merchant pays no prepaid-card commission): its ratio is 0, the general
+    manager's band."""
     if rate is None:
         raise ApplicationError(_("This field is required."), field=field)
-    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0 or rate > MAX_RATE:
-        raise ApplicationError(_("Enter a rate above 0 and at most 100."), field=field)
+    if not isinstance(rate, Decimal) or not rate.is_finite() or rate < 0 or rate > MAX_RATE:
+        raise ApplicationError(_("Enter a rate from 0 to 100."), field=field)
     return rate
 
 
@@ -121,50 +144,48 @@ def rate_request_create(
     )
     request.current_step = steps[0]
     request.save(update_fields=["current_step"])
-    _notify_approvers(request, steps[0])
+    _notify_approvers(request)
     return request
 
 
 def _locked(rate_request: RateRequest) -> RateRequest:
-    return RateRequest.objects.select_for_update().get(pk=rate_request.pk)
+    return RateRequest.objects.select_for_update().prefetch_related("steps").get(pk=rate_request.pk)
 
 
-def _current_step_for_decision(request: RateRequest, user, step_role: str | None) -> tuple[ApprovalStep, str]:
-    """Check that ``user`` may decide the request's current step; return it and the level
-    the user decides as. Raises NotPermitted (403) or InvalidTransition (409)."""
-    if request.requested_by_id == user.pk:
-        raise NotPermitted(_("Nobody decides their own request."))
-    held = selectors.approver_roles_of(user)
-    if not held:
-        raise NotPermitted(_("Only the recruitment head, the operations director or the general manager decide."))
-    if request.status != RequestStatus.PENDING:
-        raise InvalidTransition(_("This request has already been decided."))
-    step = request.current_step
-    top = max(held, key=ladder_rank)
-    if step_role and step_role != step.role:
-        raise InvalidTransition(_("That step is no longer waiting for a decision."), field="step")
-    if step.role in held:
-        return step, step.role
-    if ladder_rank(top) > ladder_rank(step.role):
-        return step, top  # a higher level acts in place of an absent lower one (recorded)
-    steps = list(request.steps.all())
-    if any(s.role in held and s.position < step.position for s in steps):
-        raise InvalidTransition(_("Your step has already been decided."))
-    raise NotPermitted(_("This step waits for a higher level."))
+def _acting_reason(right: selectors.DecisionRight, reason: str) -> str:
+    """Deciding in place of a lower level needs the reason why (recorded on the step)."""
+    reason = (reason or "").strip()
+    if right.acting_for and not reason:
+        raise ApplicationError(
+            _("Give the reason for deciding in place of the %(role)s.")
+            % {"role": selectors.role_label(right.acting_for)},
+            field="reason",
+        )
+    return reason if right.acting_for else ""
 
 
 @transaction.atomic
-def rate_request_approve(*, user, rate_request: RateRequest, comment: str = "", step_role: str | None = None):
-    """Approve the current step; the last approval grants the request."""
+def rate_request_approve(
+    *, user, rate_request: RateRequest, comment: str = "", step_role: str | None = None, reason: str = ""
+) -> RateRequest:
+    """Approve the current step; the last approval grants the request.
+
+    ``step_role`` chooses the step to decide (a lower level's, in place, with ``reason``);
+    without it the caller decides the step of their own level."""
     request = _locked(rate_request)
-    step, decided_as = _current_step_for_decision(request, user, step_role)
-    _record(step, user, decided_as, Decision.APPROVED, comment)
-    next_step = request.steps.filter(position__gt=step.position).order_by("position").first()
+    right = selectors.decision_right(request, user, step_role=step_role)
+    acting_reason = _acting_reason(right, reason)
+    step = _record(right, user, Decision.APPROVED, comment, acting_reason)
+    next_step = next((s for s in request.steps.all() if s.position > step.position), None)
     if next_step is None:
-        request.status = RequestStatus.APPROVED
-        request.closed_at = step.decided_at
-        request.current_step = None
-        request.save(update_fields=["status", "closed_at", "current_step"])
+        RATE_REQUEST_FLOW.move(
+            request,
+            RequestStatus.APPROVED,
+            by=user,
+            reason=step.comment,
+            fields={"closed_at": step.decided_at, "current_step": None},
+            now=step.decided_at,
+        )
         _grant(request)
         _notify_requester(request)
     else:
@@ -172,39 +193,50 @@ def rate_request_approve(*, user, rate_request: RateRequest, comment: str = "", 
         next_step.save(update_fields=["activated_at"])
         request.current_step = next_step
         request.save(update_fields=["current_step"])
-        _notify_approvers(request, next_step)
+        _notify_approvers(request)
     return request
 
 
 @transaction.atomic
-def rate_request_reject(*, user, rate_request: RateRequest, reason: str, step_role: str | None = None):
-    """Reject at the current step: the request is refused there (a new request may follow)."""
+def rate_request_reject(
+    *, user, rate_request: RateRequest, reason: str, step_role: str | None = None, acting_reason: str = ""
+) -> RateRequest:
+    """Reject at the current step: the request is refused there (a new request may follow).
+    The reason is mandatory; when deciding in place of a lower level, ``acting_reason``
+    says why (the rejection's reason when not given)."""
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the rejection."), field="reason")
     request = _locked(rate_request)
-    step, decided_as = _current_step_for_decision(request, user, step_role)
-    _record(step, user, decided_as, Decision.REJECTED, reason)
-    request.status = RequestStatus.REJECTED
-    request.closed_at = step.decided_at
-    request.current_step = None
-    request.save(update_fields=["status", "closed_at", "current_step"])
+    right = selectors.decision_right(request, user, step_role=step_role)
+    step = _record(right, user, Decision.REJECTED, reason, _acting_reason(right, acting_reason or reason))
+    RATE_REQUEST_FLOW.move(
+        request,
+        RequestStatus.REJECTED,
+        by=user,
+        reason=reason,
+        fields={"closed_at": step.decided_at, "current_step": None},
+        now=step.decided_at,
+    )
     _notify_requester(request)
     return request
 
 
-def _record(step: ApprovalStep, user, decided_as: str, decision: str, comment: str) -> None:
+def _record(right: selectors.DecisionRight, user, decision: str, comment: str, acting_reason: str) -> ApprovalStep:
+    step = right.step
     step.decided_by = user
-    step.decided_as = decided_as
+    step.decided_as = right.decided_as
     step.decision = decision
     step.comment = (comment or "").strip()
+    step.acting_reason = acting_reason
     step.decided_at = timezone.now()
-    step.save(update_fields=["decided_by", "decided_as", "decision", "comment", "decided_at"])
+    step.save(update_fields=["decided_by", "decided_as", "decision", "comment", "acting_reason", "decided_at"])
+    return step
 
 
 def _grant(request: RateRequest) -> None:
     """The effect of a granted request: the merchant's rate from the effective date (the
-    decision date, or the later date asked for)."""
+    decision date, or the later date asked for); the merchant is told."""
     decided_on = timezone.localdate(request.closed_at) if request.closed_at else timezone.localdate()
     effective_from = max(request.effective_from or decided_on, decided_on)
     if request.effective_from != effective_from:
@@ -218,21 +250,18 @@ def _grant(request: RateRequest) -> None:
             effective_from=effective_from,
             request=request,
         )
+    _notify_merchant(request)
 
 
 # --- Notifications ----------------------------------------------------------------------
 
 
-def approvers_for_step(request: RateRequest, role: str):
-    """The people who hold ``role`` for this request: heads of its department, the
-    operations director(s) and general manager(s) company-wide. Never the requester."""
-    users = get_user_model().objects.filter(groups__name=role, is_active=True).exclude(pk=request.requested_by_id)
-    if role == Role.RECRUITMENT_HEAD:
-        if request.department_id is None:
-            # No department, no head: filtering on None would pick heads without one.
-            return users.none()
-        users = users.filter(staff_profile__department_id=request.department_id)
-    return users.distinct()
+def approvers_for_step(request: RateRequest):
+    """The people asked to decide the request's current step (see
+    ``selectors.approvers_of_current_steps``): never the requester, nor anyone who has
+    decided a step of it already."""
+    ids = selectors.approvers_of_current_steps([request]).get(request.pk, [])
+    return get_user_model().objects.filter(pk__in=ids).order_by("pk")
 
 
 def _request_title(request: RateRequest) -> str:
@@ -243,16 +272,17 @@ def _request_title(request: RateRequest) -> str:
     }
 
 
-def _notify_approvers(request: RateRequest, step: ApprovalStep) -> None:
+def _notify_approvers(request: RateRequest) -> None:
     url = reverse("commissions:queue")
-    for user in approvers_for_step(request, step.role):
+    step_id = request.current_step_id
+    for user in approvers_for_step(request):
         notify(
             user,
             kind="commissions.approval_needed",
             title=_("Approval needed: %(title)s") % {"title": _request_title(request)},
             body=request.reason,
             url=url,
-            dedupe_key=f"commissions:step:{step.pk}:user:{user.pk}",
+            dedupe_key=f"commissions:step:{step_id}:user:{user.pk}",
         )
 
 
@@ -272,74 +302,72 @@ def _notify_requester(request: RateRequest) -> None:
     )
 
 
-def _approver_index() -> dict:
-    """Every active approver by level, with their department: one query for a batch."""
-    index: dict[str, list] = {}
-    users = get_user_model().objects.filter(is_active=True, groups__name__in=rules.APPROVER_LADDER)
-    for user, role, department_id in users.values_list("pk", "groups__name", "staff_profile__department_id"):
-        index.setdefault(role, []).append((user, department_id))
-    return index
-
-
-def overdue_cutoff(now: dt.datetime) -> dt.datetime:
-    """A step that became current before this moment has waited more than 1 working day.
-
-    A step activated on day D is due at the end of the first working day after D, so it
-    is overdue once that day is over: exactly when D is before the last working day
-    before today. One calendar lookup per run, not per request.
-    """
-    from workplace.calendar import SHANGHAI, day_info
-
-    day = timezone.localtime(now, SHANGHAI).date() - dt.timedelta(days=1)
-    for _attempt in range(60):  # the longest holiday is far shorter
-        if day_info(day).is_working_day:
-            break
-        day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+def _notify_merchant(request: RateRequest) -> None:
+    """Tell the merchant's portal account that a new rate of it was agreed, with a link to
+    its rates page. Never the internal standard or the ratio. A POS fee waiver is told
+    too (the merchant no longer pays the service fee)."""
+    merchant = request.merchant
+    portal_user = merchant.user if merchant.user_id else None
+    if portal_user is None or not portal_user.is_active:
+        return
+    effective_from = request.effective_from.isoformat() if request.effective_from else ""
+    if request.kind == RequestKind.POS_FEE_WAIVER:
+        title = _("%(merchant)s: the POS service fee is waived from %(date)s") % {
+            "merchant": merchant.name,
+            "date": effective_from,
+        }
+    else:
+        title = _("%(merchant)s: new %(kind)s of %(rate)s %% from %(date)s") % {
+            "merchant": merchant.name,
+            "kind": request.get_kind_display(),
+            "rate": rules.percent_text(request.proposed_rate),
+            "date": effective_from,
+        }
+    notify(
+        portal_user,
+        kind="commissions.rate_granted",
+        title=title,
+        body=_("Approval reference %(reference)s.") % {"reference": request.reference},
+        url=reverse("merchants:rates"),
+        dedupe_key=f"commissions:granted:{request.pk}:merchant:{portal_user.pk}",
+    )
 
 
 def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
-    """Remind the approvers of every step waiting more than 1 working day. Derived from
-    the database each run, so a missed run catches up; each step reminds each approver
-    once (dedupe key), however often the job runs. Returns the reminders sent."""
+    """Remind the approvers of every step waiting longer than the reminder delay in force
+    (``ApprovalRuleSet``). Derived from the database each run, so a missed run catches
+    up; each step reminds each approver once (dedupe key), however often the job runs.
+    Returns the reminders sent."""
     from workplace.models import Notification
 
     now = now or timezone.now()
-    waiting = RateRequest.objects.filter(
-        status=RequestStatus.PENDING, current_step__activated_at__lt=overdue_cutoff(now)
-    ).select_related("merchant", "current_step")
-    due: list[tuple[RateRequest, int, str]] = []
-    index = None
-    for request in waiting:
-        step = request.current_step
-        index = index if index is not None else _approver_index()
-        for user_id, department_id in index.get(step.role, []):
-            if user_id == request.requested_by_id:
-                continue
-            if step.role == Role.RECRUITMENT_HEAD and (
-                request.department_id is None or department_id != request.department_id
-            ):
-                continue
-            due.append((request, user_id, f"commissions:reminder:{step.pk}:user:{user_id}"))
-    already = (
-        set(
-            Notification.objects.filter(dedupe_key__in=[key for *_rest, key in due]).values_list(
-                "dedupe_key", flat=True
-            )
-        )
-        if due
-        else set()
+    waiting = selectors.overdue_approvals(now)
+    approvers = selectors.approvers_of_current_steps([request for request, _days in waiting])
+    due = [
+        (request, days, user_id, f"commissions:reminder:{request.current_step_id}:user:{user_id}")
+        for request, days in waiting
+        for user_id in approvers.get(request.pk, [])
+    ]
+    if not due:
+        return 0
+    already = set(
+        Notification.objects.filter(dedupe_key__in=[key for *_rest, key in due]).values_list("dedupe_key", flat=True)
     )
-    recipients = get_user_model().objects.in_bulk({user_id for _r, user_id, key in due if key not in already})
+    recipients = get_user_model().objects.in_bulk({user_id for *_r, user_id, key in due if key not in already})
     sent = 0
-    for request, user_id, key in due:
+    for request, days, user_id, key in due:
         if key in already:
             continue
         sent += bool(
             notify(
                 recipients[user_id],
                 kind="commissions.approval_overdue",
-                title=_("Waiting more than 1 working day: %(title)s") % {"title": _request_title(request)},
+                title=ngettext(
+                    "Waiting more than %(days)d working day: %(title)s",
+                    "Waiting more than %(days)d working days: %(title)s",
+                    days,
+                )
+                % {"days": days, "title": _request_title(request)},
                 body=request.reason,
                 url=reverse("commissions:queue"),
                 dedupe_key=key,

@@ -93,12 +93,10 @@ def request_preview(request):
 
 
 def _queue_context(request, errors=None):
-    user = request.user
-    waiting = selectors.with_details(selectors.pending_approvals_for(user, include_lower=True))
-    held = selectors.approver_roles_of(user)
+    mine, lower = selectors.approval_queue_for(request.user)
     return {
-        "mine": paginate(request, waiting.filter(current_step__role__in=held)),
-        "lower": paginate(request, waiting.exclude(current_step__role__in=held), param="lower_page"),
+        "mine": paginate(request, mine),
+        "lower": paginate(request, lower, param="lower_page"),
         "errors": errors or {},
     }
 
@@ -132,12 +130,20 @@ def decide(request, pk):
     try:
         if data["decision"] == "approve":
             services.rate_request_approve(
-                user=request.user, rate_request=rate_request, comment=data["comment"], step_role=data["step"] or None
+                user=request.user,
+                rate_request=rate_request,
+                comment=data["comment"],
+                step_role=data["step"] or None,
+                reason=data["reason"],
             )
             messages.success(request, _("%(reference)s approved.") % {"reference": rate_request.reference})
         else:
             services.rate_request_reject(
-                user=request.user, rate_request=rate_request, reason=data["comment"], step_role=data["step"] or None
+                user=request.user,
+                rate_request=rate_request,
+                reason=data["comment"],
+                step_role=data["step"] or None,
+                acting_reason=data["reason"],
             )
             messages.success(request, _("%(reference)s rejected.") % {"reference": rate_request.reference})
     except ApplicationError as error:

@@ -9,6 +9,7 @@ from merchants.models import Category
 
 from ..models import LADDER_CHOICES, ApprovalStep, MerchantRate, RateRequest, RequestKind, RequestStatus
 from ..rules import percent_text
+from ..selectors import acting_for_of
 
 ROLE_CHOICES = LADDER_CHOICES
 
@@ -27,14 +28,15 @@ class PlainChoiceField(serializers.ChoiceField):
 
 
 class RateInputField(serializers.DecimalField):
-    """A proposed rate in percent: above 0, at most 100, up to 4 decimals."""
+    """A proposed rate in percent: from 0 (a real agreement, the general manager's level)
+    to 100, up to 4 decimals."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 7)
         kwargs.setdefault("decimal_places", 4)
-        kwargs.setdefault("min_value", Decimal("0.0001"))
+        kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("max_value", Decimal("100"))
-        message = _("Enter a rate above 0 and at most 100.")
+        message = _("Enter a rate from 0 to 100.")
         kwargs["error_messages"] = {"min_value": message, "max_value": message, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
@@ -66,19 +68,58 @@ class RateRequestCreateSerializer(serializers.Serializer):
         return data
 
 
-class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(label=_("comment"), max_length=2000, required=False, allow_blank=True, default="")
+APPROVER_ROLE_CHOICES = [(value, label) for value, label in ROLE_CHOICES if value != "recruiter"]
+
+
+class StepChoiceMixin(serializers.Serializer):
+    """Which step the caller decides. Without ``step`` or ``acting_for`` the caller decides
+    the step of their own level; naming a lower level's step decides it in their place,
+    which needs a ``reason``."""
+
     step = PlainChoiceField(
         label=_("step"),
-        choices=ROLE_CHOICES,
+        choices=APPROVER_ROLE_CHOICES,
         required=False,
-        help_text=_("The level whose step you decide; refused with 409 when it is no longer current."),
+        help_text=_(
+            "The level whose step you decide (default: your own level). A lower level's step is "
+            "decided in place of that level and needs a reason. 409 when that step is not the one "
+            "waiting for a decision."
+        ),
+    )
+    acting_for = PlainChoiceField(
+        label=_("acting for"),
+        choices=APPROVER_ROLE_CHOICES,
+        required=False,
+        help_text=_("The lower level in whose place you decide (the same as naming its step); needs a reason."),
+    )
+
+    def validate(self, data):
+        data = super().validate(data)
+        step, acting_for = data.get("step"), data.get("acting_for")
+        if step and acting_for and step != acting_for:
+            raise serializers.ValidationError({"acting_for": [_("Name one step: step and acting_for differ.")]})
+        data["step_role"] = step or acting_for
+        return data
+
+
+class ApproveSerializer(StepChoiceMixin):
+    comment = serializers.CharField(label=_("comment"), max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        label=_("reason"),
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why you decide in place of a lower level; required with step or acting_for of a lower level."),
     )
 
 
-class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(label=_("reason"), max_length=2000)
-    step = PlainChoiceField(label=_("step"), choices=ROLE_CHOICES, required=False)
+class RejectSerializer(StepChoiceMixin):
+    reason = serializers.CharField(
+        label=_("reason"),
+        max_length=2000,
+        help_text=_("Why the request is refused (also why, when you decide in place of a lower level)."),
+    )
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -88,10 +129,20 @@ class StepSerializer(serializers.ModelSerializer):
     comment = serializers.SerializerMethodField()
     acting_for = serializers.SerializerMethodField()
     decided_as = serializers.SerializerMethodField()
+    acting_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = ApprovalStep
-        fields = ["role", "decided_by", "decision", "comment", "decided_at", "decided_as", "acting_for"]
+        fields = [
+            "role",
+            "decided_by",
+            "decision",
+            "comment",
+            "decided_at",
+            "decided_as",
+            "acting_for",
+            "acting_reason",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decided_by(self, step):
@@ -109,9 +160,15 @@ class StepSerializer(serializers.ModelSerializer):
     def get_decided_as(self, step):
         return step.decided_as or None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(
+        serializers.CharField(allow_null=True, help_text="The step's role when a higher level decided in its place.")
+    )
     def get_acting_for(self, step):
         return step.acting_for
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Why it was decided in place (or null)."))
+    def get_acting_reason(self, step):
+        return step.acting_reason if step.acting_for else None
 
 
 class RateRequestSerializer(serializers.ModelSerializer):
@@ -189,9 +246,7 @@ class PendingApprovalSerializer(RateRequestSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_acting_for(self, request):
-        held = self.context.get("held_roles", ())
-        role = request.current_step.role if request.current_step_id else None
-        return role if role and role not in held else None
+        return acting_for_of(request, self.context.get("held_roles", ()))
 
 
 class MerchantRateSerializer(serializers.ModelSerializer):

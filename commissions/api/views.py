@@ -103,8 +103,12 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         request=serializers.ApproveSerializer,
         responses={200: serializers.RateRequestSerializer},
-        description="Approve the current step. 403: own request, or a lower or unrelated level; "
-        "404: outside your scope; 409: the step is no longer current or the request is closed.",
+        description="Approve the current step. Without `step`/`acting_for` you decide the step of your own "
+        "level; to decide a lower level's step in its place name it (`step` or `acting_for`) and give a "
+        "`reason` (400 naming `reason` without one). Nobody decides their own request or two steps of one "
+        "request. 403: own request, a step of this request already decided by you, or a lower or unrelated "
+        "level; 404: outside your scope; 409: the step named is not the one waiting, your own level's step "
+        "is not current (a lower level's is: name it to act in place), or the request is closed.",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -115,14 +119,16 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             user=request.user,
             rate_request=rate_request,
             comment=data.validated_data["comment"],
-            step_role=data.validated_data.get("step"),
+            step_role=data.validated_data["step_role"],
+            reason=data.validated_data["reason"],
         )
         return Response(self._detail(rate_request.pk))
 
     @extend_schema(
         request=serializers.RejectSerializer,
         responses={200: serializers.RateRequestSerializer},
-        description="Reject at the current step (the reason is mandatory); the request is refused there.",
+        description="Reject at the current step (the reason is mandatory); the request is refused there. "
+        "`step`/`acting_for` as for approve: the reason then also says why you decide in place.",
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
@@ -133,7 +139,7 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             user=request.user,
             rate_request=rate_request,
             reason=data.validated_data["reason"],
-            step_role=data.validated_data.get("step"),
+            step_role=data.validated_data["step_role"],
         )
         return Response(self._detail(rate_request.pk))
 

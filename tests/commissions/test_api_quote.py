@@ -72,11 +72,28 @@ def test_it_uses_each_categorys_standard(client_for, recruiter):
     assert (body["standard_rate"], body["ratio"], body["required_role"]) == ("15.00", "86.67", "recruiter")
 
 
-@pytest.mark.parametrize("rate", ["0", "-1", "100.01", "abc", "NaN", "Infinity", "1.23456", ""])
+@pytest.mark.parametrize("rate", ["-0.0001", "-1", "100.01", "abc", "NaN", "Infinity", "1.23456", ""])
 def test_it_refuses_bad_rates_naming_the_field(client_for, recruiter, rate):
     response = quote(client_for(recruiter), rate)
     assert response.status_code == 400
     assert "prepaid_rate" in response.json()
+
+
+@pytest.mark.parametrize("rate", ["0", "0.00", "0.0000"])
+def test_a_zero_commission_is_the_general_managers(client_for, recruiter, rate):
+    response = quote(client_for(recruiter), rate)
+    assert response.status_code == 200
+    assert response.json() == {
+        "standard_rate": "10.00",
+        "ratio": "0.00",
+        "required_role": "general_manager",
+        "chain": ["recruitment_head", "ops_director", "general_manager"],
+    }
+
+
+def test_the_smallest_rate_above_zero_is_the_general_managers_too(client_for, recruiter):
+    body = quote(client_for(recruiter), "0.0001").json()
+    assert (body["ratio"], body["required_role"]) == ("0.00", "general_manager")
 
 
 def test_it_refuses_an_unknown_category(client_for, recruiter):
@@ -86,12 +103,12 @@ def test_it_refuses_an_unknown_category(client_for, recruiter):
 
 
 def test_it_explains_in_english_when_asked(client_for, recruiter):
-    response = quote(client_for(recruiter), "0", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()["prepaid_rate"] == ["Enter a rate above 0 and at most 100."]
+    response = quote(client_for(recruiter), "-1", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["prepaid_rate"] == ["Enter a rate from 0 to 100."]
 
 
 def test_it_explains_in_chinese_by_default(client_for, recruiter):
-    response = quote(client_for(recruiter), "0")
+    response = quote(client_for(recruiter), "100.01")
     assert "100" in response.json()["prepaid_rate"][0]
     assert "Enter" not in response.json()["prepaid_rate"][0]
 

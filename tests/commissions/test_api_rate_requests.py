@@ -41,6 +41,7 @@ def test_it_creates_a_pending_request_with_its_chain(client_for, recruiter, dini
             "decided_at": None,
             "decided_as": None,
             "acting_for": None,
+            "acting_reason": None,
         }
         for role in ["recruitment_head", "ops_director", "general_manager"]
     ]
@@ -137,12 +138,16 @@ def test_nobody_decides_their_own_request(client_for, recruitment_head, departme
 
 def test_a_higher_level_may_act_in_place_and_it_is_recorded(client_for, ops_director, request_for):
     rate_request = request_for("6.90")
-    body = approve(client_for(ops_director), rate_request, comment="负责人休假", step="recruitment_head").json()
+    body = approve(
+        client_for(ops_director), rate_request, comment="同意", step="recruitment_head", reason="负责人休假"
+    ).json()
     step = body["steps"][0]
-    assert (step["decided_by"], step["decided_as"], step["acting_for"]) == (
+    assert (step["decided_by"], step["decided_as"], step["acting_for"], step["acting_reason"], step["comment"]) == (
         "director",
         "ops_director",
         "recruitment_head",
+        "负责人休假",
+        "同意",
     )
     assert body["current_step"] == "ops_director"
 
@@ -152,15 +157,29 @@ def test_a_lower_level_is_refused(client_for, recruitment_head, ops_director, re
     approve(client_for(recruitment_head), rate_request)
     approve(client_for(ops_director), rate_request)
     response = approve(client_for(ops_director), rate_request)
-    assert response.status_code == 409  # the director's own step is behind them
+    assert (response.status_code, response.json()["code"]) == (403, "second_step")  # their step is behind them
     outsider_level = request_for("5.00", kind="pos_fee_waiver")
-    assert approve(client_for(recruitment_head), outsider_level).status_code == 403
+    response = approve(client_for(recruitment_head), outsider_level)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
 
 
-def test_a_step_already_decided_is_a_conflict(client_for, recruitment_head, request_for):
+def test_nobody_decides_a_second_step(client_for, recruitment_head, request_for):
     rate_request = request_for("6.90")
     assert approve(client_for(recruitment_head), rate_request).status_code == 200
-    assert approve(client_for(recruitment_head), rate_request).status_code == 409
+    response = approve(client_for(recruitment_head), rate_request)
+    assert (response.status_code, response.json()["code"]) == (403, "second_step")
+
+
+def test_a_lower_level_whose_step_is_behind_them_is_a_conflict(client_for, recruitment_head, ops_director):
+    from tests.factories.workplace import make_user
+
+    deputy = make_user("recruitment_head", username="deputy", department=recruitment_head.staff_profile.department)
+    rate_request = make_request(
+        make_user("recruiter", username="r2", department=deputy.staff_profile.department), "6.90"
+    )
+    approve(client_for(recruitment_head), rate_request)
+    response = approve(client_for(deputy), rate_request)
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_state")
 
 
 def test_a_closed_request_is_a_conflict(client_for, recruitment_head, general_manager, request_for):
@@ -210,7 +229,7 @@ def test_only_the_owner_requests(client_for, second_recruiter, recruitment_head,
 @pytest.mark.parametrize(
     "payload, field",
     [
-        ({"prepaid_rate": "0"}, "prepaid_rate"),
+        ({"prepaid_rate": "-0.01"}, "prepaid_rate"),
         ({"prepaid_rate": "100.5"}, "prepaid_rate"),
         ({"prepaid_rate": None}, "prepaid_rate"),
         ({"reason": ""}, "reason"),

@@ -56,13 +56,14 @@ def test_who_sees_a_request(request, client_for, head_step, role):
         assert (head_step.pk in ids) == (SEES[role] == 200)
 
 
-# approving the head's step: only a head of the department, or a higher level in place
+# approving the head's step without choosing it: only a head of the department; a higher
+# level is told to choose the step (acting in place is explicit, with a reason)
 APPROVES = {
     "recruiter": 403,
     "second_recruiter": 404,
     "recruitment_head": 200,
-    "ops_director": 200,
-    "general_manager": 200,
+    "ops_director": 409,
+    "general_manager": 409,
     "outside_recruiter": 404,
     "outside_head": 404,
     "customer_service": 404,
@@ -78,6 +79,27 @@ def test_who_approves_the_heads_step(request, client_for, head_step, role):
     assert response.status_code == APPROVES[role]
 
 
+# choosing the head's step with a reason: the head as usual, a higher level in place
+IN_PLACE = {**APPROVES, "ops_director": 200, "general_manager": 200}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_approves_the_heads_step_in_place(request, client_for, head_step, role):
+    response = client_for(request.getfixturevalue(role)).post(
+        f"{URL}{head_step.pk}/approve/", {"step": "recruitment_head", "reason": "负责人休假"}, format="json"
+    )
+    assert response.status_code == IN_PLACE[role]
+    if response.status_code == 200:
+        assert response.json()["current_step"] == "ops_director"
+
+
+def test_a_higher_level_not_choosing_the_step_is_told_how(client_for, head_step, general_manager):
+    response = client_for(general_manager).post(f"{URL}{head_step.pk}/approve/", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "step_of_a_lower_level"
+    assert list(response.json()) == ["acting_for", "code"]
+
+
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_who_rejects_the_heads_step(request, client_for, head_step, role):
     response = client_for(request.getfixturevalue(role)).post(
@@ -86,13 +108,24 @@ def test_who_rejects_the_heads_step(request, client_for, head_step, role):
     assert response.status_code == APPROVES[role]
 
 
-# the director's step: the head is lower (and their step is done) → 409; GM acts in place
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_who_rejects_the_heads_step_in_place(request, client_for, head_step, role):
+    response = client_for(request.getfixturevalue(role)).post(
+        f"{URL}{head_step.pk}/reject/", {"reason": "不同意", "acting_for": "recruitment_head"}, format="json"
+    )
+    assert response.status_code == IN_PLACE[role]
+    if response.status_code == 200:
+        assert response.json()["status"] == "rejected"
+
+
+# the director's step: the head decided a step already → 403; the GM must choose the step
+# to act in place → 409 without it
 DIRECTOR_STEP = {
     "recruiter": 403,
     "second_recruiter": 404,
-    "recruitment_head": 409,
+    "recruitment_head": 403,
     "ops_director": 200,
-    "general_manager": 200,
+    "general_manager": 409,
     "outside_recruiter": 404,
     "outside_head": 404,
     "customer_service": 404,

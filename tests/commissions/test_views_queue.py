@@ -17,10 +17,11 @@ def web(client):
     return sign_in
 
 
-def decide(client, rate_request, decision, comment="", step=None):
+def decide(client, rate_request, decision, comment="", step=None, reason=""):
     step = step or rate_request.current_step.role
     return client.post(
-        f"/commissions/queue/{rate_request.pk}/decide/", {"decision": decision, "comment": comment, "step": step}
+        f"/commissions/queue/{rate_request.pk}/decide/",
+        {"decision": decision, "comment": comment, "step": step, "reason": reason},
     )
 
 
@@ -48,13 +49,29 @@ def test_a_rejection_without_reason_is_shown_in_the_page(web, recruiter, recruit
     assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
-def test_a_stale_decision_is_shown_in_the_page(web, recruiter, recruitment_head):
+def test_a_stale_decision_is_shown_in_the_page(web, client, recruiter, recruitment_head):
+    from django.test import Client
+
+    from tests.factories.workplace import make_user
+
+    deputy = make_user("recruitment_head", username="deputy", department=recruitment_head.staff_profile.department)
+    rate_request = make_request(recruiter, "6.90")
+    decide(web(recruitment_head), rate_request, "approve")
+    other = Client()
+    other.force_login(deputy)
+    response = decide(other, rate_request, "approve", step="recruitment_head")
+    assert response.status_code == 409
+    assert 'id="page-error"' in response.content.decode()
+    assert "该环节不是当前待审批的环节。" in response.content.decode()
+
+
+def test_a_second_step_by_the_same_person_is_refused_in_the_page(web, recruiter, recruitment_head):
     rate_request = make_request(recruiter, "6.90")
     client = web(recruitment_head)
     decide(client, rate_request, "approve")
-    response = decide(client, rate_request, "approve", step="recruitment_head")
-    assert response.status_code == 409
-    assert 'id="page-error"' in response.content.decode()
+    response = decide(client, rate_request, "approve", step="ops_director")
+    assert response.status_code == 403
+    assert "您已审批过该申请的一个环节，本环节须由他人审批。" in response.content.decode()
 
 
 def test_the_queue_needs_csrf(client, recruiter, recruitment_head):
@@ -102,12 +119,14 @@ def test_a_higher_level_acts_in_place_from_the_queue(web, recruiter, general_man
     rate_request = make_request(recruiter, "8.00")
     page = web(general_manager).get(QUEUE).content.decode()
     assert f'id="request-{rate_request.pk}"' in page
-    decide(web(general_manager), rate_request, "approve", "负责人出差，代为审批")
+    assert 'name="reason"' in page  # acting in place asks why
+    decide(web(general_manager), rate_request, "approve", "同意", reason="负责人出差，代为审批")
     step = rate_request.steps.get()
-    assert (step.decided_by, step.decided_as, step.acting_for) == (
+    assert (step.decided_by, step.decided_as, step.acting_for, step.acting_reason) == (
         general_manager,
         "general_manager",
         "recruitment_head",
+        "负责人出差，代为审批",
     )
 
 
