@@ -21,7 +21,9 @@ from rest_framework.authtoken.models import Token
 from merchants import services as merchant_services
 from merchants.models import ApplicationStatus, Category, Merchant, MerchantStatus
 from merchants.samples import png_bytes
+from scoring import services as scoring_services
 from tests.factories.commissions import make_merchant, make_request
+from tests.factories.complaints import make_complaint, quality_team
 from tests.factories.merchants import ApplicationFactory, TerminalFactory, complete_documents
 from tests.factories.scoring import WORKED_EXAMPLE
 from tests.factories.workplace import DepartmentFactory, make_user
@@ -114,7 +116,7 @@ def _advance(application, status, *, user, reviewer, recruiter):
     )
     if status == ApplicationStatus.SITE_VISIT:
         return
-    merchant_services.evaluation_record(
+    scoring_services.evaluation_record(
         application=application, by=recruiter, data={**WORKED_EXAMPLE, "category": application.category}
     )
     merchant_services.application_approve(application=application, by=reviewer)
@@ -164,7 +166,10 @@ def build_world(users):
         make_request(users["outside_recruiter"], "4.00"),
     ]
     make_merchant(users["outside_recruiter"], name="东区商户")
+    complaints = build_complaints(users, signed)
     return {
+        "complaints": complaints,
+        "attachments": [],
         "applications": [app.pk for app in applications],
         "documents": sorted(doc.pk for app in applications for doc in app.documents.all()),
         "media": sorted(m.pk for app in applications for visit in app.site_visits.all() for m in visit.media.all()),
@@ -173,6 +178,34 @@ def build_world(users):
         "terminals": [t.pk for t in terminals],
         "users": sorted(u.pk for u in users.values()),
     }
+
+
+def build_complaints(users, merchant) -> list[int]:
+    """Complaints of the signed merchant in each step and at dispute level 2 (the quality
+    department answers them), plus one of another merchant."""
+    from complaints import services as complaint_services
+    from complaints.models import ComplaintStatus as CS
+
+    cs, merchant_user = users["customer_service"], users["merchant_user"]
+    _department, _head, person = quality_team(users["dept_head"])
+    made = [
+        make_complaint(status, cs=cs, merchant=merchant, person=person)
+        for status in (
+            CS.RECEIVED,
+            CS.AWAITING_SOLUTION,
+            CS.AWAITING_OPINION,
+            CS.IMPLEMENTING,
+            CS.FOLLOW_UP,
+            CS.CLOSED,
+            CS.CLOSED_INVALID,
+        )
+    ]
+    disputed = make_complaint(CS.AWAITING_OPINION, cs=cs, merchant=merchant, person=person)
+    complaint_services.complaint_record_opinion(complaint=disputed, by=merchant_user, accepted=False, opinion="不接受")
+    complaint_services.complaint_escalate(complaint=disputed, by=merchant_user, reason="要求仲裁")
+    made.append(disputed)
+    made.append(make_complaint(cs=cs, merchant=Merchant.objects.filter(user__isnull=True).first()))
+    return [complaint.pk for complaint in made]
 
 
 @pytest.fixture(scope="module")

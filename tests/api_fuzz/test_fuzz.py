@@ -38,11 +38,12 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 # Which records a path parameter names, by the collection in the path.
 _PATH_IDS = {
     "applications": "applications",
+    "complaints": "complaints",
     "merchants": "merchants",
     "rate-requests": "rate_requests",
     "terminals": "terminals",
 }
-_NAMED_IDS = {"document_id": "documents", "media_id": "media"}
+_NAMED_IDS = {"document_id": "documents", "media_id": "media", "attachment_id": "attachments"}
 # Fields (body or query) that name another record.
 _FIELD_IDS = {"merchant": "merchants", "recruiter": "users", "assignee": "users"}
 
