@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplace.admin import StatusChangeInline
 from workplace.exceptions import ApplicationError
+from workplace.people import display_name, person_column
 from workplace.rule_admin import DatedRuleAdmin
 
 from . import selectors, services
@@ -63,10 +64,11 @@ class ReasonForm(forms.Form):
 
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "segment", "status", "district", "recruiter", "department", "signed_at"]
+    list_display = ["name", "category", "segment", "status", "district", "recruiter_name", "department", "signed_at"]
     list_filter = ["status", "category", "segment", "district", "entity_type", "department"]
     search_fields = ["name", "uscc", "address", "contact_phone"]
     list_select_related = ["recruiter", "department"]
+    recruiter_name = person_column("recruiter", _("recruiter"))
     date_hierarchy = "created_at"
     inlines = [TerminalInline, MerchantStatusChangeInline]
     actions = ["suspend_merchants", "reactivate_merchants", "terminate_merchants"]
@@ -179,7 +181,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "status",
         "category",
         "district",
-        "assignee",
+        "assignee_name",
         "merchant_recruiter",
         "submitted_at",
         "review_due",
@@ -197,7 +199,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recruiter"), ordering="merchant__recruiter")
     def merchant_recruiter(self, application):
-        return application.merchant.recruiter
+        return display_name(application.merchant.recruiter) or None
+
+    assignee_name = person_column("assignee", _("assignee"))
 
     def has_add_permission(self, request):
         return False

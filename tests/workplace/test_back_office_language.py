@@ -113,3 +113,18 @@ def test_each_language_is_named_in_its_own_language(admin_user, path, language):
     )
     assert ">简体中文</option>" in content
     assert "英语" not in content and ">Simplified Chinese<" not in content
+
+
+def test_the_application_and_merchant_lists_name_recruiters_and_assignees(admin_user, recruiter, department):
+    ApplicationFactory(merchant__recruiter=recruiter, merchant__department=department, assignee=recruiter)
+    client = signed_in(admin_user)
+    for path in ("/admin/merchants/application/", "/admin/merchants/merchant/"):
+        content = client.get(path).content.decode()
+        assert recruiter.get_full_name() in content, path
+        assert f">{recruiter.username}<" not in content, path
+
+
+def test_admin_lists_keep_their_columns_on_a_laptop(admin_user):
+    content = signed_in(admin_user).get("/admin/merchants/application/").content.decode()
+    assert "#result_list tbody th { min-width: 11em; }" in content
+    assert 'localStorage.setItem("django.admin.navSidebarIsOpen", "false")' in content
