@@ -44,6 +44,14 @@ SCENARIOS = [
     ),
     (RequestKind.BANK_CARD, "0.75", [], "刷卡量大，申请降低银行卡手续费"),
     (RequestKind.POS_FEE_WAIVER, None, [("gm", "approve", "高潜力商户，免收服务费")], "高潜力商户，申请免收POS服务费"),
+    # a head's step decided in place (explicitly, with the reason), and a 0 % flagship
+    (RequestKind.PREPAID, "0.80", [("gm", "approve", "同意", "recruitment_head", "招商部负责人休假")], "商圈新店"),
+    (
+        RequestKind.PREPAID,
+        "0",
+        [("head", "approve", "旗舰店"), ("director", "approve", "同意上报")],
+        "旗舰店，免收佣金",
+    ),
 ]
 
 
@@ -67,12 +75,17 @@ def seed(context) -> None:
             request = services.rate_request_create(
                 user=merchant.recruiter, merchant=merchant, kind=kind, proposed_rate=rate, reason=reason
             )
-            for username, decision, comment in decisions:
+            for username, decision, comment, *in_place in decisions:
                 approver = context.user(username)
+                step_role, acting_reason = in_place or (None, "")
                 if decision == "approve":
-                    services.rate_request_approve(user=approver, rate_request=request, comment=comment)
+                    services.rate_request_approve(
+                        user=approver, rate_request=request, comment=comment, step_role=step_role, reason=acting_reason
+                    )
                 else:
-                    services.rate_request_reject(user=approver, rate_request=request, reason=comment)
+                    services.rate_request_reject(
+                        user=approver, rate_request=request, reason=comment, step_role=step_role
+                    )
         except ApplicationError as error:  # a demo merchant outside the demo head's department
             if context.stdout:
                 context.stdout.write(f"commissions demo: skipped {merchant}: {error.message}")

@@ -222,15 +222,6 @@ def decision_right(rate_request: RateRequest, user, *, step_role: str | None = N
     return right
 
 
-def decision_blocker(rate_request: RateRequest, user, *, step_role: str | None = None) -> str | None:
-    """Why ``user`` may not decide the request now (a message), or None when they may."""
-    try:
-        decision_right(rate_request, user, step_role=step_role)
-    except (NotPermitted, InvalidTransition) as refusal:
-        return str(refusal.message)
-    return None
-
-
 def pending_approvals_for(user, *, include_lower: bool = False) -> QuerySet:
     """What waits on ``user``, oldest first: pending requests within their scope whose
     current step is a level they hold. With ``include_lower`` also those waiting on a
