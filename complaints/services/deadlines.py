@@ -140,7 +140,7 @@ def _deadline_label(name: str) -> str:
     }[name]
 
 
-def _step_notices(complaint: Complaint, url: str) -> list[Notice]:
+def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notice]:
     """Who a step has just reached (one notice per state the complaint entered)."""
     stamp = int(complaint.status_changed_at.timestamp()) if complaint.status_changed_at else 0
     base = f"complaints:{complaint.pk}"
@@ -159,6 +159,23 @@ def _step_notices(complaint: Complaint, url: str) -> list[Notice]:
                 f"{base}:transfer:{int(complaint.solution_due.timestamp())}:{complaint.responsible_person_id}",
             )
         )
+    elif (
+        status == S.AWAITING_SOLUTION
+        and complaint.dispute_level == DisputeLevel.PLATFORM_PANEL
+        and complaint.solution_due is None
+    ):
+        notices += [
+            Notice(
+                director,
+                "complaint_arbitration",
+                _("Complaint %(number)s goes to the arbitration panel") % {"number": complaint.number},
+                _("Convene a panel of at least two managers; the decision is due by %(due)s.")
+                % {"due": complaint.panel_due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+                url,
+                f"{base}:panel:{director.pk}",
+            )
+            for director in people.of_role(Role.OPS_DIRECTOR)
+        ]
     elif status == S.AWAITING_OPINION and merchant_user is not None:
         notices.append(
             Notice(
@@ -258,7 +275,7 @@ def complaint_deadlines_process(*, now: dt.datetime | None = None) -> dict:
     notices: list[Notice] = []
     for complaint in complaints:
         url = complaint_url(complaint)
-        notices += _step_notices(complaint, url)
+        notices += _step_notices(complaint, url, people)
         notices += _overdue_notices(complaint, now, url, people)
     keys = [notice.key for notice in notices]
     sent_before = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))

@@ -154,3 +154,17 @@ def test_it_runs_in_constant_queries(frozen, customer_service, merchant_a, perso
     world(3)
     with django_assert_num_queries(2):
         services.complaint_deadlines_process()
+
+
+def test_it_tells_the_operations_director_of_an_escalation_once(
+    frozen, customer_service, merchant_a, person, merchant_user, ops_director
+):
+    complaint = make_complaint(S.AWAITING_OPINION, cs=customer_service, merchant=merchant_a, person=person)
+    services.complaint_record_opinion(complaint=complaint, by=merchant_user, accepted=False, opinion="不接受")
+    services.complaint_escalate(complaint=complaint, by=merchant_user, reason="要求仲裁")
+    services.complaint_deadlines_process()
+    services.complaint_deadlines_process()
+    assert notices(ops_director) == ["complaint_arbitration"]
+    frozen.move_to(at(2026, 10, 23, 9, 0))  # the panel was due Thu 22
+    services.complaint_deadlines_process()
+    assert sorted(notices(ops_director)) == ["complaint_arbitration", "complaint_overdue"]
