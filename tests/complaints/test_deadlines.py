@@ -168,3 +168,11 @@ def test_it_tells_the_operations_director_of_an_escalation_once(
     frozen.move_to(at(2026, 10, 23, 9, 0))  # the panel was due Thu 22
     services.complaint_deadlines_process()
     assert sorted(notices(ops_director)) == ["complaint_arbitration", "complaint_overdue"]
+
+
+def test_it_runs_the_job_from_the_beat(frozen, settings):
+    from complaints.tasks import process_complaint_deadlines
+
+    entry = settings.CELERY_BEAT_SCHEDULE["complaints-deadlines"]
+    assert entry["task"] == "complaints.tasks.process_complaint_deadlines"
+    assert process_complaint_deadlines() == {"quiet": False, "sent": 0, "reminders": 0, "escalations": 0}
