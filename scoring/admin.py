@@ -2,7 +2,9 @@ import datetime as dt
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from workplace.people import person_column
 from workplace.rule_admin import DatedRuleAdmin, EffectiveFromForm
 
 from .models import Evaluation, ScoringRuleSet
@@ -21,10 +23,16 @@ class ScoringRuleSetAdmin(DatedRuleAdmin):
     change is a new rule set from a later date (the add form starts from the one in force)."""
 
     form = ScoringRuleSetForm
-    list_display = ["name", "effective_from", "class_two_threshold", "created_by", "created_at"]
+    list_display = ["name", "in_force", "class_two_threshold", "created_by_name", "created_at"]
     list_select_related = ["created_by"]
+    created_by_name = person_column("created_by", _("created by"))
     date_hierarchy = "effective_from"
     readonly_fields = ["created_by", "created_at"]
+
+    @admin.display(description=_("effective from"), ordering="effective_from")
+    def in_force(self, rule_set):
+        # The migration's first set reads "initial rules", not its placeholder date.
+        return rule_set.in_force_label
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -45,7 +53,8 @@ class ScoringRuleSetAdmin(DatedRuleAdmin):
 class EvaluationAdmin(admin.ModelAdmin):
     """Evaluations are decisions: read-only, never deleted. Made through the calculator."""
 
-    list_display = ["created_at", "merchant", "score", "merchant_class", "evaluator", "rule_set"]
+    list_display = ["created_at", "merchant", "score", "merchant_class", "evaluator_name", "rule_set"]
+    evaluator_name = person_column("evaluator", _("evaluator"))
     list_filter = ["merchant_class", "category", "rule_set"]
     search_fields = ["merchant__name"]
     date_hierarchy = "created_at"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +10,9 @@ from merchants.models import Category
 from workplace.exceptions import ApplicationError
 
 from .rules import Decoration, Frequency, MerchantClass, RuleTable, rule_table_from_data
+
+# The data migration dates the rule set it seeds 2000-01-01, meaning "from the start".
+INITIAL_EFFECTIVE_FROM = dt.date(2000, 1, 1)
 
 
 class ScoringRuleSet(models.Model):
@@ -53,7 +58,13 @@ class ScoringRuleSet(models.Model):
         ordering = ["-effective_from"]
 
     def __str__(self):
-        return f"{self.name} ({self.effective_from:%Y-%m-%d})"
+        return f"{self.name} ({self.in_force_label})"
+
+    @property
+    def in_force_label(self) -> str:
+        if self.effective_from <= INITIAL_EFFECTIVE_FROM:
+            return str(_("initial rules, in force from the start"))
+        return str(_("in force since %(date)s") % {"date": f"{self.effective_from:%Y-%m-%d}"})
 
     @cached_property
     def table(self) -> RuleTable:

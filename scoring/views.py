@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from merchants.models import Category
-from merchants.selectors import merchants_for_user
+from merchants.selectors import applications_for_user, merchants_for_user
 from workplace.exceptions import ApplicationError
 from workplace.pdf import render_pdf
 from workplace.roles import is_staff_member
@@ -209,8 +209,17 @@ def _evaluation_for(request, pk):
 @staff_required
 def evaluation_detail(request, pk):
     evaluation = _evaluation_for(request, pk)
+    # The way back: the merchant's latest application the reader may review.
+    application = (
+        applications_for_user(request.user)
+        .filter(merchant_id=evaluation.merchant_id)
+        .only("id", "company_name")
+        .order_by("-created_at", "-id")
+        .first()
+    )
     context = {
         "evaluation": evaluation,
+        "application": application,
         "item_rows": _item_rows(evaluation.items),
         "versions": evaluations_of_merchant(evaluation.merchant_id),
     }

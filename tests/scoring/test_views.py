@@ -304,3 +304,49 @@ def test_without_a_rule_set_in_force_the_calculator_says_so(recruiter):
 
     ScoringRuleSet.objects.all().delete()
     assert browser(recruiter).get(CALCULATOR).status_code == 503
+
+
+def test_the_class_reads_the_same_on_every_page(recruiter, merchant, evaluation):
+    calculator = browser(recruiter).post(CALCULATOR, {**WORKED_EXAMPLE, "action": "calculate"}).content.decode()
+    detail = browser(recruiter).get(f"/scoring/evaluations/{evaluation.pk}/").content.decode()
+    listing = browser(recruiter).get("/scoring/evaluations/").content.decode()
+    for content in (calculator, detail, listing):
+        assert "二类" in content
+        assert "类别 II" not in content and ">II<" not in content
+
+
+def test_a_large_or_chain_supermarket_has_one_name(recruiter, department):
+    merchant = ScoringMerchantFactory(recruiter=recruiter, department=department, category="supermarket")
+    evaluation = make_evaluation(merchant=merchant, evaluator=recruiter, category="supermarket", large_or_chain=True)
+    detail = browser(recruiter).get(f"/scoring/evaluations/{evaluation.pk}/").content.decode()
+    calculator = browser(recruiter).get(CALCULATOR).content.decode()
+    assert "大型或连锁超市" in detail and "大型或连锁超市" in calculator
+    assert "大型或连锁店" not in detail + calculator
+    assert "一类" in detail
+
+
+def test_the_initial_rule_set_is_not_dated_2000(recruiter, evaluation):
+    for path in (CALCULATOR, f"/scoring/evaluations/{evaluation.pk}/"):
+        content = browser(recruiter).get(path).content.decode()
+        assert "初始规则（最早生效）" in content, path
+        assert "2000-01-01" not in content, path
+
+
+def test_a_later_rule_set_says_since_when(default_rule_set):
+    import datetime as dt
+
+    default_rule_set.effective_from = dt.date(2027, 3, 1)
+    assert str(default_rule_set).endswith("(自 2027-03-01 起生效)")
+
+
+def test_the_evaluation_leads_back_to_its_application(recruiter, merchant, evaluation):
+    from tests.factories.merchants import ApplicationFactory
+
+    application = ApplicationFactory(merchant=merchant, company_name="阜阳颍州超市有限公司")
+    content = browser(recruiter).get(f"/scoring/evaluations/{evaluation.pk}/").content.decode()
+    assert f'<a href="/portal/review/{application.pk}/" id="back-to-application">阜阳颍州超市有限公司</a>' in content
+
+
+def test_without_an_application_in_sight_the_evaluation_leads_back_to_the_list(recruiter, evaluation):
+    content = browser(recruiter).get(f"/scoring/evaluations/{evaluation.pk}/").content.decode()
+    assert '<a href="/scoring/evaluations/" id="back-to-list">' in content
