@@ -158,7 +158,9 @@ class ImplementedForm(BootstrapMixin, forms.Form):
 class VisitForm(BootstrapMixin, forms.Form):
     """A follow-up visit with the satisfaction survey (客户满意度调查表)."""
 
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

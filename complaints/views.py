@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,7 +32,6 @@ from workplace.roles import COMPANY_WIDE_ROLES, Role, has_role, is_staff_member,
 from . import forms, pdf, queues, selectors, services
 from .models import (
     CLOSED_STATUSES,
-    STEP_OF_STATUS,
     Complaint,
     ComplaintStatus,
     ComplaintType,
@@ -106,7 +104,7 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _files(request, name="attachments"):
+def _files(request):
     return request.FILES if request.method == "POST" else None
 
 
@@ -521,10 +519,3 @@ def pdf_response(user, complaint, form) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{pdf.form_filename(complaint, form)}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def detail_url(complaint) -> str:
-    return reverse("complaints:detail", args=[complaint.pk])
-
-
-STEP_OF = STEP_OF_STATUS
