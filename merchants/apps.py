@@ -50,6 +50,14 @@ class MerchantsConfig(AppConfig):
     navigation: list = []
 
     def ready(self):
+        # The onboarding rule sets are read through workplace.rules.in_force (cached;
+        # a new set invalidates the cache in every process).
+        from workplace.rules import register_dated_rule
+
+        from . import extensions  # noqa: F401  (registers its system check)
+        from .models import OnboardingRuleSet
+
+        register_dated_rule(OnboardingRuleSet)
         # The menu entries live with the pages (merchants/navigation.py).
         try:
             from .navigation import NAVIGATION

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import filetype
 from django.utils.translation import gettext_lazy as _
 
-from .models import DocumentKind, EntityType
+from .models import DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_MAX_DOCUMENT_MB, DocumentKind, EntityType
 
 # SPEC.md §1 defaults; the rule set in force (merchants.models.OnboardingRuleSet) is
 # passed in by the services.
-MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MB, inclusive
-EXPIRY_WARNING_DAYS = 30
+MAX_FILE_SIZE = DEFAULT_MAX_DOCUMENT_MB * 1024 * 1024  # inclusive
+EXPIRY_WARNING_DAYS = DEFAULT_EXPIRY_WARNING_DAYS
 ALLOWED_DOCUMENT_TYPES = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -62,7 +62,7 @@ MESSAGES = {
     "document_expired": _("%(kind)s expired on %(valid_until)s."),
     "document_expiring": _("%(kind)s expires on %(valid_until)s, within %(days)s days; please renew it soon."),
     "file_type_invalid": _("%(kind)s: the file is not a PDF, JPEG or PNG file."),
-    "file_too_large": _("%(kind)s: the file is larger than 10 MB."),
+    "file_too_large": _("%(kind)s: the file is larger than %(max_mb)s MB."),
     "file_missing": _("%(kind)s: the file cannot be read; please upload it again."),
     "address_missing": _("The business address is missing."),
     "district_missing": _("The district of the business address is missing."),
@@ -72,6 +72,9 @@ MESSAGES = {
 
 def finding_message(code: str, params: dict | None = None) -> str:
     params = dict(params or {})
+    # Findings stored before the limit was recorded with them date from the only limit
+    # then in force, SPEC.md's default.
+    params.setdefault("max_mb", DEFAULT_MAX_DOCUMENT_MB)
     if params.get("kind") in DocumentKind.values:
         params["kind"] = str(DocumentKind(params["kind"]).label)
     template = MESSAGES.get(code)
@@ -213,7 +216,9 @@ def check_file(
     if content_type not in ALLOWED_DOCUMENT_TYPES:
         findings.append(Finding("file_type_invalid", True, {"kind": kind}, document_id))
     if size > max_size:
-        findings.append(Finding("file_too_large", True, {"kind": kind}, document_id))
+        findings.append(
+            Finding("file_too_large", True, {"kind": kind, "max_mb": max_size // (1024 * 1024)}, document_id)
+        )
     return findings
 
 

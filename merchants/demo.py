@@ -19,7 +19,7 @@ from workplace.demo import DEMO_PASSWORD
 from workplace.roles import Role
 from workplace.services import user_create
 
-from . import services
+from . import extensions, services
 from .checks import complete_ric, complete_uscc
 from .models import (
     Application,
@@ -257,7 +257,8 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
     )
     if final_state == "site_visit":
         return
-    services.evaluation_record(
+    # The star evaluation is scoring's (registered in merchants.extensions).
+    extensions.one(extensions.evaluation_recorder)(
         application=application,
         by=recruiter,
         data={

@@ -184,9 +184,13 @@ class DocumentUploadForm(BootstrapMixin, forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+
+    def __init__(self, *args, max_mb: int, **kwargs):
+        # The limit in force (OnboardingRuleSet), never a number written here.
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(size)s MB.") % {"size": max_mb}
 
 
 class SignContractForm(BootstrapMixin, forms.Form):
@@ -294,10 +298,9 @@ class EvaluationForm(BootstrapMixin, forms.Form):
     frequency = forms.ChoiceField(label=_("Consumption frequency"), choices=[])
     large_or_chain = forms.BooleanField(label=_("Large or chain supermarket"), required=False)
 
-    def __init__(self, *args, brand_range=range(1, 6), **kwargs):
-        from scoring.rules import Decoration, Frequency
-
+    def __init__(self, *args, brand_range=range(1, 6), decoration_choices=(), frequency_choices=(), **kwargs):
+        # The choices are the star rating's (scoring, above merchants, passes them in).
         super().__init__(*args, **kwargs)
         self.fields["brand"].choices = [(value, value) for value in brand_range]
-        self.fields["decoration"].choices = Decoration.choices
-        self.fields["frequency"].choices = Frequency.choices
+        self.fields["decoration"].choices = list(decoration_choices)
+        self.fields["frequency"].choices = list(frequency_choices)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplace.workflow import StatusChange
+
 
 class Category(models.TextChoices):
     """Merchant categories; the commission table (SPEC.md §3) is keyed by these."""
@@ -148,29 +150,18 @@ class Merchant(models.Model):
         return self.name
 
 
-class MerchantStatusChange(models.Model):
+class MerchantStatusChange(StatusChange):
     """One move of a merchant's status (who, when, from, to, why). Never deleted."""
 
     merchant = models.ForeignKey(
         Merchant, verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=MerchantStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=MerchantStatus.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"))
+    from_status = models.CharField(_("from"), max_length=30, choices=MerchantStatus.choices)
+    to_status = models.CharField(_("to"), max_length=30, choices=MerchantStatus.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("merchant status change")
         verbose_name_plural = _("merchant status changes")
-        ordering = ["changed_at", "id"]
 
     def __str__(self):
         return f"{self.merchant_id}: {self.from_status} → {self.to_status}"
@@ -293,29 +284,18 @@ class Application(models.Model):
         return APPLICATION_TRANSITIONS.get(self.status, frozenset())
 
 
-class ApplicationStatusChange(models.Model):
+class ApplicationStatusChange(StatusChange):
     """One move of an application's status (who, when, from, to, why). Never deleted."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"))
+    from_status = models.CharField(_("from"), max_length=30, choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=30, choices=ApplicationStatus.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("application status change")
         verbose_name_plural = _("application status changes")
-        ordering = ["changed_at", "id"]
 
     def __str__(self):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
@@ -534,6 +514,9 @@ DEFAULT_REVIEW_WORKING_DAYS = 3
 DEFAULT_RESUBMIT_CALENDAR_DAYS = 15
 DEFAULT_EXPIRY_WARNING_DAYS = 30
 DEFAULT_MAX_DOCUMENT_MB = 10
+DEFAULT_MAX_MEDIA_MB = 200
+DEFAULT_HEAD_ESCALATION_WORKING_DAYS = 1
+DEFAULT_DIRECTOR_ESCALATION_WORKING_DAYS = 2
 
 
 class OnboardingRuleSet(models.Model):
@@ -559,6 +542,17 @@ class OnboardingRuleSet(models.Model):
     max_document_mb = models.PositiveSmallIntegerField(
         _("largest certificate file (MB)"), default=DEFAULT_MAX_DOCUMENT_MB
     )
+    max_media_mb = models.PositiveSmallIntegerField(
+        _("largest site-visit photo or video (MB)"), default=DEFAULT_MAX_MEDIA_MB
+    )
+    head_escalation_working_days = models.PositiveSmallIntegerField(
+        _("escalate to the recruitment head after (working days past the deadline)"),
+        default=DEFAULT_HEAD_ESCALATION_WORKING_DAYS,
+    )
+    director_escalation_working_days = models.PositiveSmallIntegerField(
+        _("escalate to the operations director after (working days past the deadline)"),
+        default=DEFAULT_DIRECTOR_ESCALATION_WORKING_DAYS,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -572,7 +566,13 @@ class OnboardingRuleSet(models.Model):
                 & models.Q(resubmit_calendar_days__gte=1)
                 & models.Q(max_document_mb__gte=1),
                 name="onboarding_rules_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_media_mb__gte=1)
+                & models.Q(head_escalation_working_days__gte=1)
+                & models.Q(director_escalation_working_days__gt=models.F("head_escalation_working_days")),
+                name="onboarding_rules_escalation_in_order",
+            ),
         ]
 
     def __str__(self):
@@ -581,3 +581,12 @@ class OnboardingRuleSet(models.Model):
     @property
     def max_document_bytes(self) -> int:
         return self.max_document_mb * 1024 * 1024
+
+    @property
+    def max_media_bytes(self) -> int:
+        return self.max_media_mb * 1024 * 1024
+
+    def escalation_working_days(self, level: int) -> int:
+        """Working days after a missed deadline at which escalation ``level`` is told
+        (0: the reviewer, when it passes; 1: the recruitment head; 2: the operations director)."""
+        return (0, self.head_escalation_working_days, self.director_escalation_working_days)[level]

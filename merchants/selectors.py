@@ -6,6 +6,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from workplace.roles import COMPANY_WIDE_ROLES, Role, is_staff_member, roles_of
+from workplace.rules import in_force
 from workplace.scoping import scope_queryset
 
 from . import checks
@@ -28,11 +29,9 @@ from .models import (
 
 
 def onboarding_rules(on=None) -> OnboardingRuleSet:
-    """The onboarding rule set in force on ``on`` (today by default). With none entered
-    (an emptied table), SPEC.md's defaults, unsaved: deadlines never fail for want of it."""
-    on = on or timezone.localdate()
-    rules = OnboardingRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-    return rules or OnboardingRuleSet(effective_from=on)
+    """The onboarding rule set in force on ``on`` (today by default), from the rules cache
+    (``workplace.rules.in_force``); ``RuleNotInForce`` (409) when none is."""
+    return in_force(OnboardingRuleSet, on)
 
 
 # Recruitment heads also see what nobody has been assigned yet, so that someone can

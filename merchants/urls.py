@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import extensions
 from .views import common, portal, review
 
 app_name = "merchants"
@@ -26,8 +27,9 @@ urlpatterns = [
     path("review/<int:pk>/", review.review_detail, name="review_detail"),
     path("review/<int:pk>/assign/", review.review_assign, name="review_assign"),
     path("review/<int:pk>/site-visit/", review.review_site_visit, name="review_site_visit"),
-    path("review/<int:pk>/evaluation/", review.review_evaluation, name="review_evaluation"),
     path("review/<int:pk>/approve/", review.review_approve, name="review_approve"),
     path("review/<int:pk>/request-changes/", review.review_request_changes, name="review_request_changes"),
     path("review/<int:pk>/reject/", review.review_reject, name="review_reject"),
+    # Review actions of the apps above merchants (the star evaluation, from scoring).
+    *(path(f"review/<int:pk>/{route}", view, name=name) for route, view, name in extensions.review_urls),
 ]

@@ -33,3 +33,11 @@ class ScoringConfig(AppConfig):
             description=_("Calculate a merchant's star score and class; evaluations and their sheets."),
         ),
     ]
+
+    def ready(self):
+        # Onboarding (merchants) asks for a star evaluation before approval, prints the
+        # class in the contract and shows the evaluation panel: provided from here,
+        # since merchants never imports scoring.
+        from . import onboarding
+
+        onboarding.register()

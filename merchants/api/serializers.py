@@ -313,15 +313,6 @@ class SignSerializer(serializers.Serializer):
         return value
 
 
-class EvaluationResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    merchant = serializers.IntegerField(source="merchant_id")
-    score = serializers.DecimalField(max_digits=5, decimal_places=2)
-    merchant_class = serializers.CharField()
-    items = serializers.JSONField()
-    created_at = serializers.DateTimeField()
-
-
 class TerminalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Terminal

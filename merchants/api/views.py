@@ -13,8 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-# The evaluation endpoint takes exactly the calculator's inputs (API.md).
-from scoring.api.serializers import CalculatorInputSerializer
 from workplace.api.views import IsStaffMember
 
 from .. import selectors, services
@@ -270,23 +268,6 @@ class ApplicationViewSet(
         data = self._valid(s.AssignSerializer, request.data)
         services.application_assign(application=application, by=request.user, assignee=data["recruiter"])
         return self._detail(application)
-
-    @extend_schema(
-        tags=["review"],
-        summary="Record a star evaluation (the calculator's fields)",
-        request=CalculatorInputSerializer,
-        responses={201: s.EvaluationResultSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def evaluation(self, request, pk=None):
-        application = self.get_object()
-        self._check(application, "evaluation")
-        if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": [_("Invalid data. Expected a dictionary.")]})
-        data = {key: request.data[key] for key in request.data}
-        data.setdefault("category", application.category)
-        evaluation = services.evaluation_record(application=application, by=request.user, data=data)
-        return Response(s.EvaluationResultSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=["review"],

@@ -19,11 +19,9 @@ from .applications import (  # noqa: F401
     application_withdraw,
 )
 from .contracts import (  # noqa: F401
-    agreed_rates,
     contract_number,
     contract_render,
     contract_sign,
-    latest_evaluation,
 )
 from .deadlines import (  # noqa: F401
     DEADLINES,
@@ -39,7 +37,6 @@ from .lifecycle import (  # noqa: F401
     merchant_reactivate,
     merchant_suspend,
     merchant_terminate,
-    merchant_transition,
 )
 from .review import (  # noqa: F401
     application_approve,
@@ -47,7 +44,6 @@ from .review import (  # noqa: F401
     application_reject,
     application_request_changes,
     approval_blockers,
-    evaluation_record,
     site_visit_record,
 )
 from .system_check import (  # noqa: F401
@@ -62,7 +58,6 @@ from .terminals import (  # noqa: F401
 )
 from .uploads import (  # noqa: F401
     ALLOWED_MEDIA_TYPES,
-    MAX_MEDIA_SIZE,
     document_add,
     document_delete,
     files_removed_on_failure,
@@ -70,11 +65,15 @@ from .uploads import (  # noqa: F401
 )
 from .workflow import (  # noqa: F401
     ACTIONS,
+    APPLICATION_FLOW,
+    MERCHANT_FLOW,
     RoleDirectory,
     application_action_check,
     application_allowed_actions,
     application_transition,
     department_head,
+    lock_and_check,
+    merchant_transition,
     review_assignees,
     review_url,
 )

@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..selectors import application_in_progress
 from .deadlines import check_deadline
-from .workflow import _lock_and_check, application_transition
+from .workflow import application_transition, lock_and_check
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def application_create(*, user, data: dict) -> Application:
 @transaction.atomic
 def application_update(*, application: Application, user, data: dict) -> Application:
     """The merchant edits its profile while the application is a draft or needs changes."""
-    _lock_and_check(application=application, user=user, action="edit")
+    lock_and_check(application=application, user=user, action="edit")
     cleaned = _clean_profile(data, partial=True)
     for name, value in cleaned.items():
         setattr(application, name, value)
@@ -152,7 +152,7 @@ def application_update(*, application: Application, user, data: dict) -> Applica
 @transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
     """Submit (or resubmit after changes); the system check runs right after commit."""
-    _lock_and_check(application=application, user=user, action="submit")
+    lock_and_check(application=application, user=user, action="submit")
     now = timezone.now()
     application_transition(
         application=application,
@@ -177,7 +177,7 @@ def application_submit(*, application: Application, user) -> Application:
 @transaction.atomic
 def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
     """The merchant withdraws its application (before signing)."""
-    _lock_and_check(application=application, user=user, action="withdraw")
+    lock_and_check(application=application, user=user, action="withdraw")
     application_transition(
         application=application, to_status=ApplicationStatus.WITHDRAWN, by=user, reason=(reason or "").strip()
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +16,7 @@ from workplace.calendar import SHANGHAI
 from workplace.exceptions import ApplicationError
 from workplace.notifications import notify
 
+from .. import extensions
 from ..models import (
     Application,
     ApplicationStatus,
@@ -28,43 +28,12 @@ from ..models import (
 from .applications import _sync_merchant_profile
 from .lifecycle import merchant_transition
 from .uploads import files_removed_on_failure
-from .workflow import _lock_and_check, application_transition, review_assignees, review_url
+from .workflow import application_transition, lock_and_check, review_assignees, review_url
 
 logger = logging.getLogger(__name__)
 
 
-def latest_evaluation(merchant):
-    try:
-        from scoring.selectors import latest_evaluation as scoring_latest_evaluation
-    except ImportError:  # the scoring app is not installed yet
-        return None
-    return scoring_latest_evaluation(merchant)
-
-
 # --- the contract ------------------------------------------------------------------
-
-
-def agreed_rates(merchant) -> dict:
-    """The rates the contract prints, from the commissions app. Before that app offers
-    its selector the contract says the rates follow the standard table."""
-    try:
-        from commissions.selectors import merchant_rates
-    except ImportError:
-        logger.warning("commissions.selectors.merchant_rates is not available; contract without rates")
-        return {"prepaid_rate": None, "bank_card_fee": None, "prepaid_reference": "", "bank_card_reference": ""}
-    rates = merchant_rates(merchant) or {}
-    return {
-        "prepaid_rate": _decimal_text(rates.get("prepaid_rate")),
-        "bank_card_fee": _decimal_text(rates.get("bank_card_fee")),
-        "prepaid_reference": str(rates.get("prepaid_reference") or ""),
-        "bank_card_reference": str(rates.get("bank_card_reference") or ""),
-    }
-
-
-def _decimal_text(value) -> str | None:
-    if value is None:
-        return None
-    return str(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
 def contract_number(application: Application, moment: dt.datetime) -> str:
@@ -88,15 +57,16 @@ def contract_render(*, application: Application) -> Contract:
     from workplace.pdf import render_pdf
 
     now = timezone.now()
-    evaluation = latest_evaluation(application.merchant)
     contract = Contract(
         application=application,
         merchant=application.merchant,
         number=contract_number(application, now),
+        # The agreed rates (commissions) and the star class (scoring), from the providers
+        # registered in ``merchants.extensions``: a missing one is an error, never a
+        # contract printed without its rates.
         terms={
-            **agreed_rates(application.merchant),
+            **extensions.collect_contract_terms(application.merchant, now),
             "issued_on": now.astimezone(SHANGHAI).date().isoformat(),
-            "merchant_class": getattr(evaluation, "merchant_class", "") or "",
         },
         rendered_at=now,
     )
@@ -116,7 +86,7 @@ def contract_sign(*, application: Application, user, signer_name: str, consent, 
     and is attributed to its recruiter, with its star class at this moment."""
     from workplace.pdf import render_pdf
 
-    _lock_and_check(application=application, user=user, action="sign")
+    lock_and_check(application=application, user=user, action="sign")
     signer_name = (signer_name or "").strip() if isinstance(signer_name, str) else ""
     if not signer_name:
         raise ApplicationError(_("Type your full name to sign."), field="signer_name", code="required")
@@ -163,20 +133,16 @@ def _contract_signed(*, application: Application, contract: Contract, user, sign
     application_transition(application=application, to_status=ApplicationStatus.SIGNED, by=user)
     _sync_merchant_profile(application)
     merchant = application.merchant
-    merchant_class = ""
-    try:
-        from scoring.selectors import evaluation_at
-    except ImportError:
-        evaluation_at = None
-    if evaluation_at is not None:
-        evaluation = evaluation_at(merchant, now)
-        merchant_class = getattr(evaluation, "merchant_class", "") or ""
+    extensions.signing_fields.require()
+    signed = {}
+    for provider in extensions.signing_fields:  # the star class at this moment (scoring)
+        signed.update(provider(merchant, now))
     merchant_transition(
         merchant=merchant,
         to_status=MerchantStatus.ACTIVE,
         by=user,
         reason=gettext_noop("Contract signed."),
-        fields={"signed_at": now, "signing_recruiter": merchant.recruiter, "signed_class": str(merchant_class)},
+        fields={**signed, "signed_at": now, "signing_recruiter": merchant.recruiter},
     )
     for recipient in review_assignees(application):
         notify(

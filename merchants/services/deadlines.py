@@ -85,11 +85,16 @@ def application_expire(*, application: Application, now: dt.datetime | None = No
         return False
     if application.resubmit_due >= now:
         return False
+    # The period is the one the deadline was given with: the rule set in force when the
+    # application was sent back.
+    sent_back = (application.status_changed_at or now).astimezone(SHANGHAI).date()
+    days = onboarding_rules(sent_back).resubmit_calendar_days
     try:
         application_transition(
             application=application,
             to_status=ApplicationStatus.EXPIRED,
-            reason=gettext_noop("Not resubmitted within 15 days."),
+            # Stored untranslated, shown in the reader's language.
+            reason=gettext_noop("Not resubmitted by the deadline."),
         )
     except InvalidTransition:
         return False
@@ -97,7 +102,7 @@ def application_expire(*, application: Application, now: dt.datetime | None = No
         application,
         kind="application_expired",
         title=_("Your application has expired"),
-        body=_("It was not resubmitted within 15 days. You may start a new application."),
+        body=_("It was not resubmitted within %(days)s days. You may start a new application.") % {"days": days},
         dedupe_key=f"merchants:application:{application.pk}:expired",
     )
     return True
@@ -114,12 +119,14 @@ DEADLINES = {
 
 def escalation_level_due(due: dt.datetime, level: int) -> dt.datetime:
     """When level ``level`` is notified about a deadline ``due``: the reminder (level 0)
-    once it has passed, each level up after one more working day."""
+    once it has passed; the recruitment head and the operations director after the
+    working days of the rule set in force on the deadline's date (1 and 2 by default)."""
     from workplace.calendar import add_working_days
 
     if level == 0:
         return due
-    return add_working_days(due.astimezone(SHANGHAI).date(), level).deadline
+    day = due.astimezone(SHANGHAI).date()
+    return add_working_days(day, onboarding_rules(day).escalation_working_days(level)).deadline
 
 
 def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:

@@ -9,51 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workplace.exceptions import InvalidTransition, NotPermitted
+from workplace.exceptions import NotPermitted
 
 from .. import permissions
 from ..models import (
-    MERCHANT_TRANSITIONS,
     Merchant,
     MerchantStatus,
-    MerchantStatusChange,
 )
-from .workflow import _require_reason
+from .workflow import _require_reason, merchant_transition
 
 logger = logging.getLogger(__name__)
 
 # --- the merchant's lifecycle ------------------------------------------------------
-
-
-@transaction.atomic
-def merchant_transition(*, merchant: Merchant, to_status: str, by=None, reason: str = "", fields=None) -> Merchant:
-    """Move a merchant along ``MERCHANT_TRANSITIONS`` (conditional update) and record it."""
-    from_status = merchant.status
-    if to_status not in MERCHANT_TRANSITIONS.get(from_status, ()):
-        raise InvalidTransition(
-            _("A merchant that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": MerchantStatus(from_status).label, "to": MerchantStatus(to_status).label},
-            extra={"status": from_status},
-        )
-    now = timezone.now()
-    fields = dict(fields or {})
-    moved = Merchant.objects.filter(pk=merchant.pk, status=from_status).update(
-        status=to_status, updated_at=now, **fields
-    )
-    if not moved:
-        raise InvalidTransition(_("The merchant was changed by someone else; reload and try again."))
-    merchant.status = to_status
-    for name, value in fields.items():
-        setattr(merchant, name, value)
-    MerchantStatusChange.objects.create(
-        merchant=merchant,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason or "",
-        changed_by=by if getattr(by, "pk", None) else None,
-        changed_at=now,
-    )
-    return merchant
 
 
 def _require_lifecycle_permission(by, merchant):

@@ -14,7 +14,7 @@ from workplace.notifications import notify
 from workplace.roles import COMPANY_WIDE_ROLES, roles_of
 from workplace.scoping import department_of
 
-from .. import permissions
+from .. import extensions, permissions
 from ..models import (
     Application,
     ApplicationStatus,
@@ -22,10 +22,11 @@ from ..models import (
     SiteVisit,
     SiteVisitMedia,
 )
-from .contracts import contract_render, latest_evaluation
+from ..selectors import onboarding_rules
+from .contracts import contract_render
 from .deadlines import resubmit_deadline
-from .uploads import ALLOWED_MEDIA_TYPES, MAX_MEDIA_SIZE, files_removed_on_failure, inspect_upload
-from .workflow import _lock_and_check, _notify_merchant, _require_reason, application_transition, review_url
+from .uploads import ALLOWED_MEDIA_TYPES, files_removed_on_failure, inspect_upload
+from .workflow import _notify_merchant, _require_reason, application_transition, lock_and_check, review_url
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 def application_assign(*, application: Application, by, assignee) -> Application:
     """A recruitment head (own department) or above assigns the application to a recruiter
     (or head); the merchant then belongs to that person and their department."""
-    _lock_and_check(application=application, user=by, action="assign")
+    lock_and_check(application=application, user=by, action="assign")
     if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
         raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
     department_id = department_of(assignee)
@@ -63,7 +64,7 @@ def application_assign(*, application: Application, by, assignee) -> Application
 def site_visit_record(*, application: Application, by, visited_on: dt.date, notes: str, media=()) -> SiteVisit:
     """Record a site visit (实地考察) with its photos and videos. The first one moves an
     application in review to ``site_visit``."""
-    _lock_and_check(application=application, user=by, action="site_visit")
+    lock_and_check(application=application, user=by, action="site_visit")
     if visited_on is None:
         raise ApplicationError(_("Please enter the date of the visit."), field="visited_on", code="required")
     if visited_on > timezone.localdate():
@@ -71,8 +72,10 @@ def site_visit_record(*, application: Application, by, visited_on: dt.date, note
     notes = (notes or "").strip()
     if not notes:
         raise ApplicationError(_("Please describe what you found."), field="notes", code="required")
+    # Site-visit videos may be larger than certificates: their own limit in the rule set.
+    max_size = onboarding_rules().max_media_bytes
     inspected = [
-        (file, *inspect_upload(file, allowed=ALLOWED_MEDIA_TYPES, max_size=MAX_MEDIA_SIZE, field="media"))
+        (file, *inspect_upload(file, allowed=ALLOWED_MEDIA_TYPES, max_size=max_size, field="media"))
         for file in media or ()
     ]
     visit = SiteVisit.objects.create(application=application, visited_on=visited_on, notes=notes, visitor=by)
@@ -94,22 +97,14 @@ def site_visit_record(*, application: Application, by, visited_on: dt.date, note
     return visit
 
 
-@transaction.atomic
-def evaluation_record(*, application: Application, by, data: dict):
-    """Record a star evaluation (SPEC.md §2) for the application's merchant; the scoring
-    app computes and versions it."""
-    _lock_and_check(application=application, user=by, action="evaluation")
-    from scoring.services import evaluation_create
-
-    return evaluation_create(merchant=application.merchant, evaluator=by, data=data)
-
-
 def approval_blockers(application: Application) -> list[str]:
     """Why the application cannot be approved yet (empty when it can): a star evaluation
-    must be on file; dining & entertainment needs a site visit (SPEC.md §1.3)."""
+    must be on file (registered by scoring in ``extensions.approval_blockers``); dining &
+    entertainment needs a site visit (SPEC.md §1.3)."""
+    extensions.approval_blockers.require()
     reasons = []
-    if latest_evaluation(application.merchant) is None:
-        reasons.append(_("Record a star evaluation before approving."))
+    for blocker in extensions.approval_blockers:
+        reasons.extend(blocker(application))
     if application.category == Category.DINING_ENTERTAINMENT and not application.site_visits.exists():
         reasons.append(_("Dining & entertainment merchants need a site visit before approval."))
     return reasons
@@ -118,7 +113,7 @@ def approval_blockers(application: Application) -> list[str]:
 @transaction.atomic
 def application_approve(*, application: Application, by, reason: str = "") -> Application:
     """Approve: the contract is rendered and sent to the merchant (contract_sent)."""
-    _lock_and_check(application=application, user=by, action="approve")
+    lock_and_check(application=application, user=by, action="approve")
     blockers = approval_blockers(application)
     if blockers:
         raise InvalidTransition(" ".join(str(b) for b in blockers), code="approval_requirements_missing")
@@ -145,7 +140,7 @@ def application_approve(*, application: Application, by, reason: str = "") -> Ap
 @transaction.atomic
 def application_request_changes(*, application: Application, by, reason: str) -> Application:
     """Send the application back to the merchant with what to fix (reason required)."""
-    _lock_and_check(application=application, user=by, action="request_changes")
+    lock_and_check(application=application, user=by, action="request_changes")
     reason = _require_reason(reason)
     now = timezone.now()
     application_transition(
@@ -172,7 +167,7 @@ def application_request_changes(*, application: Application, by, reason: str) ->
 @transaction.atomic
 def application_reject(*, application: Application, by, reason: str) -> Application:
     """Reject the application (reason required). A decision: never deleted."""
-    _lock_and_check(application=application, user=by, action="reject")
+    lock_and_check(application=application, user=by, action="reject")
     reason = _require_reason(reason)
     application_transition(
         application=application,

@@ -20,11 +20,10 @@ from ..models import (
     SiteVisitMedia,
 )
 from ..selectors import onboarding_rules
-from .workflow import _lock_and_check
+from .workflow import lock_and_check
 
 logger = logging.getLogger(__name__)
 
-MAX_MEDIA_SIZE = 200 * 1024 * 1024  # site-visit videos may be larger than certificates
 ALLOWED_MEDIA_TYPES = {
     "image/jpeg": SiteVisitMedia.Kind.PHOTO,
     "image/png": SiteVisitMedia.Kind.PHOTO,
@@ -77,8 +76,9 @@ def _type_names(allowed: dict):
 def document_add(
     *, application: Application, user, kind: str, file, number: str = "", valid_until: dt.date | None = None
 ) -> Document:
-    """The merchant uploads a certificate (PDF, JPEG or PNG by content; at most 10 MB)."""
-    _lock_and_check(application=application, user=user, action="upload")
+    """The merchant uploads a certificate (PDF, JPEG or PNG by content; at most the rule set's
+    ``max_document_mb``)."""
+    lock_and_check(application=application, user=user, action="upload")
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Choose a valid document kind."), field="kind", code="invalid_choice")
     number = (number or "").strip()
@@ -109,7 +109,7 @@ def document_add(
 def document_delete(*, document: Document, user) -> None:
     """The merchant removes a document it uploaded, while it may still edit."""
     application = document.application
-    _lock_and_check(application=application, user=user, action="upload")
+    lock_and_check(application=application, user=user, action="upload")
     stored = document.file.name
     storage = document.file.storage
     document.delete()

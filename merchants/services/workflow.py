@@ -5,25 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workplace.calendar import SHANGHAI
-from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+from workplace.exceptions import ApplicationError, NotPermitted
 from workplace.notifications import notify
 from workplace.roles import Role
+from workplace.workflow import Workflow
 
 from .. import permissions
 from ..models import (
     APPLICATION_TRANSITIONS,
     EDITABLE_STATUSES,
+    MERCHANT_TRANSITIONS,
     REVIEW_STATUSES,
     Application,
     ApplicationStatus,
     ApplicationStatusChange,
+    Merchant,
+    MerchantStatus,
+    MerchantStatusChange,
 )
 
 logger = logging.getLogger(__name__)
@@ -31,55 +34,42 @@ logger = logging.getLogger(__name__)
 # --- the workflow ------------------------------------------------------------------
 
 
-@transaction.atomic
+# The two workflows of onboarding, as data (``workplace.workflow``).
+APPLICATION_FLOW = Workflow(
+    model=Application,
+    history=ApplicationStatusChange,
+    subject="application",
+    transitions=APPLICATION_TRANSITIONS,
+    labels=ApplicationStatus,
+    noun=gettext_lazy("application"),
+    changed_at_field="status_changed_at",
+)
+MERCHANT_FLOW = Workflow(
+    model=Merchant,
+    history=MerchantStatusChange,
+    subject="merchant",
+    transitions=MERCHANT_TRANSITIONS,
+    labels=MerchantStatus,
+    noun=gettext_lazy("merchant"),
+)
+
+
 def application_transition(
     *, application: Application, to_status: str, by=None, reason: str = "", fields: dict | None = None
 ) -> Application:
-    """Move ``application`` to ``to_status`` if ``APPLICATION_TRANSITIONS`` allows it and
-    nobody moved it first; record who, when, from, to and why.
+    """Move ``application`` to ``to_status`` along ``APPLICATION_FLOW`` (a conditional
+    update on the status it was read with: of two concurrent decisions the second gets
+    ``InvalidTransition``), saving ``fields`` with it and recording who, when and why."""
+    return APPLICATION_FLOW.move(application, to_status, by=by, reason=reason, fields=fields)
 
-    The move is a conditional update on the status it was read with, so two concurrent
-    decisions (or two runs of a job) never both succeed: the second gets
-    ``InvalidTransition``. ``fields`` are saved with the move.
-    """
-    from_status = application.status
-    if to_status not in APPLICATION_TRANSITIONS.get(from_status, ()):
-        raise InvalidTransition(
-            _("An application that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": ApplicationStatus(from_status).label, "to": ApplicationStatus(to_status).label},
-            extra={"status": from_status},
-        )
-    now = timezone.now()
-    fields = dict(fields or {})
-    moved = Application.objects.filter(pk=application.pk, status=from_status).update(
-        status=to_status, status_changed_at=now, updated_at=now, **fields
-    )
-    if not moved:
-        raise InvalidTransition(_("The application was changed by someone else; reload and try again."))
-    application.status = to_status
-    application.status_changed_at = now
-    application.updated_at = now
-    for name, value in fields.items():
-        setattr(application, name, value)
-    ApplicationStatusChange.objects.create(
-        application=application,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason or "",
-        changed_by=by if getattr(by, "pk", None) else None,
-        changed_at=now,
-    )
-    return application
+
+def merchant_transition(*, merchant: Merchant, to_status: str, by=None, reason: str = "", fields=None) -> Merchant:
+    """Move a merchant along ``MERCHANT_FLOW`` and record it."""
+    return MERCHANT_FLOW.move(merchant, to_status, by=by, reason=reason, fields=fields)
 
 
 def _require_state(application: Application, allowed, message=None) -> None:
-    if application.status not in allowed:
-        raise InvalidTransition(
-            message
-            or _("This action is not allowed while the application is “%(status)s”.")
-            % {"status": ApplicationStatus(application.status).label},
-            extra={"status": application.status},
-        )
+    APPLICATION_FLOW.require(application, allowed, message)
 
 
 def _require_reason(reason: str | None) -> str:
@@ -167,7 +157,7 @@ def application_action_check(*, application: Application, user, action: str) -> 
     _require_state(application, statuses)
 
 
-def _lock_and_check(*, application: Application, user, action: str) -> None:
+def lock_and_check(*, application: Application, user, action: str) -> None:
     """``application_action_check`` inside a service's transaction, on the row locked and
     read again: the status checked is the current one and stays so until commit, so two
     concurrent actions on one application queue instead of both passing a stale check."""

@@ -23,7 +23,7 @@ from workplace import services as workplace_services
 from workplace.exceptions import ApplicationError
 from workplace.roles import Role, has_role, roles_of
 
-from .. import selectors, services
+from .. import extensions, selectors, services
 from ..forms import (
     ApplicationProfileForm,
     DocumentUploadForm,
@@ -36,6 +36,7 @@ from ..models import (
     CheckRun,
     Contract,
     Document,
+    MerchantStatus,
 )
 from .common import (
     REVIEW_PAGE_ROLES,
@@ -188,7 +189,7 @@ def _merchant_detail_context(request, application, *, upload_form=None) -> dict:
         "deadline": deadline_of(application),
         "history": application.status_changes.select_related("changed_by"),
         "contract": application.contract if _has_contract(application) else None,
-        "upload_form": upload_form or DocumentUploadForm(),
+        "upload_form": upload_form or DocumentUploadForm(max_mb=selectors.onboarding_rules().max_document_mb),
         "editable": editable,
         "can_upload": "upload" in allowed,
         "can_submit": "submit" in allowed,
@@ -207,7 +208,7 @@ def document_upload(request, pk):
     application = _application_for(request, pk)
     if request.method != "POST":
         return redirect("merchants:application_detail", pk=application.pk)
-    form = DocumentUploadForm(request.POST, request.FILES)
+    form = DocumentUploadForm(request.POST, request.FILES, max_mb=selectors.onboarding_rules().max_document_mb)
     status = 400
     if form.is_valid():
         data = form.cleaned_data
@@ -331,16 +332,11 @@ def contract_pdf(request, pk):
 def rates(request):
     """The merchant's own agreed rates, once it has signed (before that nothing is
     agreed, and the internal standards are never shown)."""
-    from merchants.models import MerchantStatus
-
     merchants = merchants_of_portal_user(request.user)
-    try:
-        from commissions.selectors import merchant_rates
-    except ImportError:
-        merchant_rates = None
+    # The rates are commissions' (registered in ``merchants.extensions``).
+    merchant_rates = extensions.one(extensions.merchant_rates)
     rows = []
     for merchant in merchants:
         signed = merchant.status != MerchantStatus.PROSPECT
-        rates = merchant_rates(merchant) if (merchant_rates and signed) else None
-        rows.append({"merchant": merchant, "signed": signed, "rates": rates})
+        rows.append({"merchant": merchant, "signed": signed, "rates": merchant_rates(merchant) if signed else None})
     return render(request, "merchants/portal/rates.html", {"rows": rows})

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from workplace.exceptions import ApplicationError
 from workplace.scoping import department_of
 
-from .. import permissions, selectors, services
+from .. import extensions, permissions, selectors, services
 from ..forms import (
     AssignForm,
-    EvaluationForm,
     ReviewFilterForm,
     SiteVisitForm,
     reject_form,
@@ -82,27 +81,13 @@ def review_list(request):
     )
 
 
-def _evaluation_form_for(application, data=None):
-    from scoring.selectors import rule_set_in_force
-
-    try:
-        rule_set = rule_set_in_force()
-        brand_range = range(rule_set.brand_min, rule_set.brand_max + 1)
-    except ApplicationError:
-        brand_range = range(1, 6)
-    return EvaluationForm(data, brand_range=brand_range, prefix="evaluation")
-
-
 def _review_context(request, application, **forms) -> dict:
-    from scoring.selectors import evaluations_of_merchant
-
     user = request.user
     documents = list(application.documents.all())
     allowed = set(services.application_allowed_actions(application=application, user=user))
-    evaluations = list(evaluations_of_merchant(application.merchant_id)[:5])
     site_visits = list(application.site_visits.all())
     visit_required = application.category == Category.DINING_ENTERTAINMENT
-    return {
+    context = {
         "application": application,
         "documents": documents,
         "checklist": document_checklist(application, documents),
@@ -110,16 +95,13 @@ def _review_context(request, application, **forms) -> dict:
         "history": application.status_changes.select_related("changed_by"),
         "deadline": deadline_of(application),
         "site_visits": site_visits,
-        "evaluations": evaluations,
         "visit_required": visit_required,
         "visit_missing": visit_required and not site_visits,
-        "evaluation_missing": not evaluations,
         "contract": application.contract if _has_contract(application) else None,
         "previewable_types": PREVIEWABLE_TYPES,
         # Only what the user may do now is shown; the services refuse the rest anyway.
         "can_assign": "assign" in allowed,
         "can_visit": "site_visit" in allowed,
-        "can_evaluate": "evaluation" in allowed,
         "can_approve": "approve" in allowed,
         "can_request_changes": "request_changes" in allowed,
         "can_reject": "reject" in allowed,
@@ -129,11 +111,14 @@ def _review_context(request, application, **forms) -> dict:
         ),
         "visit_form": forms.get("visit_form")
         or SiteVisitForm(initial={"visited_on": timezone.localdate()}, prefix="visit"),
-        "evaluation_form": forms.get("evaluation_form") or _evaluation_form_for(application),
         "changes_form": forms.get("changes_form") or request_changes_form(),
         "reject_form": forms.get("reject_form") or reject_form(),
         "approval_blockers": services.approval_blockers(application) if "approve" in allowed else [],
     }
+    # Panels of the apps above merchants (the star evaluation, from scoring).
+    for section in extensions.review_sections:
+        context.update(section(request, application, allowed, forms))
+    return context
 
 
 @reviewer_staff_required
@@ -142,7 +127,7 @@ def review_detail(request, pk):
     return render(request, "merchants/review/detail.html", _review_context(request, application))
 
 
-def _review_action(request, pk, *, form_name, build_form, perform, success):
+def review_action(request, pk, *, form_name, build_form, perform, success):
     """POST one review action: validate its form, call the service, show the result."""
     application = _application_for(request, pk)
     form = build_form(application)
@@ -173,7 +158,7 @@ def _review_action(request, pk, *, form_name, build_form, perform, success):
 @reviewer_staff_required
 @require_POST
 def review_assign(request, pk):
-    return _review_action(
+    return review_action(
         request,
         pk,
         form_name="assign_form",
@@ -190,7 +175,7 @@ def review_assign(request, pk):
 @reviewer_staff_required
 @require_POST
 def review_site_visit(request, pk):
-    return _review_action(
+    return review_action(
         request,
         pk,
         form_name="visit_form",
@@ -208,23 +193,8 @@ def review_site_visit(request, pk):
 
 @reviewer_staff_required
 @require_POST
-def review_evaluation(request, pk):
-    return _review_action(
-        request,
-        pk,
-        form_name="evaluation_form",
-        build_form=lambda application: _evaluation_form_for(application, request.POST),
-        perform=lambda application, data: services.evaluation_record(
-            application=application, by=request.user, data=data
-        ),
-        success=_("The star evaluation is recorded."),
-    )
-
-
-@reviewer_staff_required
-@require_POST
 def review_approve(request, pk):
-    return _review_action(
+    return review_action(
         request,
         pk,
         form_name="approve_form",
@@ -237,7 +207,7 @@ def review_approve(request, pk):
 @reviewer_staff_required
 @require_POST
 def review_request_changes(request, pk):
-    return _review_action(
+    return review_action(
         request,
         pk,
         form_name="changes_form",
@@ -252,7 +222,7 @@ def review_request_changes(request, pk):
 @reviewer_staff_required
 @require_POST
 def review_reject(request, pk):
-    return _review_action(
+    return review_action(
         request,
         pk,
         form_name="reject_form",

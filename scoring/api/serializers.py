@@ -68,3 +68,14 @@ class CalculatorResultSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "StarRating"
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    """A stored star evaluation (``POST /applications/{id}/evaluation/``)."""
+
+    id = serializers.IntegerField()
+    merchant = serializers.IntegerField(source="merchant_id")
+    score = serializers.DecimalField(max_digits=5, decimal_places=2)
+    merchant_class = serializers.CharField()
+    items = serializers.JSONField()
+    created_at = serializers.DateTimeField()

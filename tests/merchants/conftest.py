@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from merchants import services
 from merchants.models import ApplicationStatus, Category
 from merchants.samples import pdf_bytes, png_bytes
+from scoring import services as scoring_services
 from tests.factories.merchants import ApplicationFactory, complete_documents
 from tests.factories.scoring import WORKED_EXAMPLE
 
@@ -73,7 +74,7 @@ def advance(application, status, *, user, reviewer, recruiter):
     )
     if status == ApplicationStatus.SITE_VISIT:
         return
-    services.evaluation_record(
+    scoring_services.evaluation_record(
         application=application, by=recruiter, data={**WORKED_EXAMPLE, "category": application.category}
     )
     services.application_approve(application=application, by=reviewer)

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from merchants import services
 from merchants.models import ApplicationStatus, Category, MerchantStatus
+from scoring import services as scoring_services
 from workplace.exceptions import ApplicationError, InvalidTransition
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_dining_needs_a_site_visit(make_application, recruitment_head, recruiter
     from tests.factories.scoring import WORKED_EXAMPLE
 
     application = make_application(ApplicationStatus.IN_REVIEW, category=Category.DINING_ENTERTAINMENT)
-    services.evaluation_record(application=application, by=recruiter, data=WORKED_EXAMPLE)
+    scoring_services.evaluation_record(application=application, by=recruiter, data=WORKED_EXAMPLE)
     with pytest.raises(InvalidTransition) as error, translation.override("en"):
         services.application_approve(application=application, by=recruitment_head)
     assert "site visit" in str(error.value.message)
@@ -36,7 +37,7 @@ def test_other_categories_need_no_site_visit(make_application, recruitment_head,
     from tests.factories.scoring import WORKED_EXAMPLE
 
     application = make_application(ApplicationStatus.IN_REVIEW, category=Category.BEAUTY_HAIR)
-    services.evaluation_record(
+    scoring_services.evaluation_record(
         application=application, by=recruiter, data={**WORKED_EXAMPLE, "category": "beauty_hair"}
     )
     services.application_approve(application=application, by=recruitment_head)

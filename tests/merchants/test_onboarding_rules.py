@@ -33,11 +33,40 @@ def test_the_migration_seeds_the_spec_defaults():
     assert rules.pk is not None
 
 
-def test_without_any_rule_set_the_defaults_apply():
-    OnboardingRuleSet.objects.all().delete()
+def test_it_refuses_loudly_when_no_rule_set_is_in_force():
+    from workplace.rules import RuleNotInForce
+
+    with pytest.raises(RuleNotInForce) as error:
+        onboarding_rules(dt.date(1999, 12, 31))
+    assert error.value.status_code == 409
+
+
+def test_it_holds_the_spec_defaults_for_media_and_escalation():
     rules = onboarding_rules(dt.date(2026, 11, 2))
-    assert rules.pk is None
-    assert rules.review_working_days == 3
+    assert (rules.max_media_mb, rules.head_escalation_working_days, rules.director_escalation_working_days) == (
+        200,
+        1,
+        2,
+    )
+
+
+def test_the_upload_limit_message_says_the_limit_in_force(make_application, merchant_user, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from workplace.exceptions import ApplicationError
+
+    OnboardingRuleSet.objects.create(effective_from=dt.date(2020, 1, 1), max_document_mb=5)
+    application = make_application()
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
+    with pytest.raises(ApplicationError) as error, translation.override("en"):
+        services.document_add(application=application, user=merchant_user, kind="legal_rep_id", file=big)
+        message = str(error.value.message)
+    with translation.override("en"):
+        message = str(error.value.message)
+        finding = checks.finding_message("file_too_large", {"kind": "legal_rep_id", "max_mb": 5})
+    assert "5 MB" in message and "10" not in message
+    assert "5 MB" in finding and "10" not in finding
 
 
 def test_a_new_rule_set_applies_from_its_date_only():

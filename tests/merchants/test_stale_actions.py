@@ -7,6 +7,7 @@ import pytest
 
 from merchants import services
 from merchants.models import Application, ApplicationStatus, Document, SiteVisit
+from scoring import services as scoring_services
 from tests.factories.scoring import WORKED_EXAMPLE
 from workplace.exceptions import InvalidTransition
 
@@ -32,7 +33,7 @@ def test_no_evaluation_is_recorded_on_a_rejected_application(rejected_behind_our
     from scoring.models import Evaluation
 
     with pytest.raises(InvalidTransition):
-        services.evaluation_record(
+        scoring_services.evaluation_record(
             application=rejected_behind_our_back, by=recruiter, data={**WORKED_EXAMPLE, "category": "life_services"}
         )
     assert not Evaluation.objects.exists()

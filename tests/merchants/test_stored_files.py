@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from merchants import services
-from merchants.services import contracts, review
 from merchants.models import ApplicationStatus, Contract, Document, SiteVisit
+from merchants.services import contracts, review
+from scoring import services as scoring_services
 from tests.factories.scoring import WORKED_EXAMPLE
 
 from .conftest import upload
@@ -48,7 +49,7 @@ def test_a_failed_visit_leaves_no_media(make_application, recruiter, monkeypatch
 
 def test_a_failed_approval_leaves_no_contract_pdf(make_application, recruitment_head, monkeypatch):
     application = make_application(ApplicationStatus.SITE_VISIT)
-    services.evaluation_record(
+    scoring_services.evaluation_record(
         application=application, by=recruitment_head, data={**WORKED_EXAMPLE, "category": application.category}
     )
     before = stored_files("contracts")

@@ -11,6 +11,7 @@ from django.test import Client
 
 from merchants import checks, services
 from merchants.models import ApplicationStatus, DocumentKind
+from scoring import services as scoring_services
 
 
 def uscc(first17: str = "91341202MA2N12345") -> str:
@@ -116,7 +117,7 @@ def make_application(django_capture_on_commit_callbacks):
         if assignee is not None:
             services.application_assign(application=application, by=head, assignee=assignee)
         if status in (ApplicationStatus.CONTRACT_SENT, ApplicationStatus.SIGNED):
-            services.evaluation_record(application=application, by=head, data=dict(EVALUATION))
+            scoring_services.evaluation_record(application=application, by=head, data=dict(EVALUATION))
             services.application_approve(application=application, by=head)
         if status == ApplicationStatus.SIGNED:
             services.contract_sign(

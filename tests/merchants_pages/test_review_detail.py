@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from merchants import services
 from merchants.models import ApplicationStatus, ApplicationStatusChange, CheckRun, Finding, SiteVisit
+from scoring import services as scoring_services
 from scoring.models import Evaluation
 from tests.factories.merchants import DocumentFactory
 
@@ -323,7 +324,7 @@ def test_it_issues_a_constant_number_of_queries(
     services.site_visit_record(
         application=application, by=recruiter, visited_on=dt.date.today(), notes="门店整洁", media=[png_file()]
     )
-    services.evaluation_record(application=application, by=recruiter, data=dict(EVALUATION))
+    scoring_services.evaluation_record(application=application, by=recruiter, data=dict(EVALUATION))
 
     def grow():
         DocumentFactory(application=application, kind="business_licence")
@@ -335,7 +336,7 @@ def test_it_issues_a_constant_number_of_queries(
             notes="复查",
             media=[png_file("a.png"), png_file("b.png")],
         )
-        services.evaluation_record(application=application, by=recruitment_head, data=dict(EVALUATION))
+        scoring_services.evaluation_record(application=application, by=recruitment_head, data=dict(EVALUATION))
         run = CheckRun.objects.filter(application=application).first()
         Finding.objects.create(run=run, code="document_expiring", blocking=False, params={"kind": "legal_rep_id"})
         ApplicationStatusChange.objects.create(

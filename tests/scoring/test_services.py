@@ -156,3 +156,32 @@ def test_the_seeded_rule_set_holds_the_spec_defaults():
 def test_it_refuses_when_no_rule_set_is_in_force():
     with pytest.raises(ApplicationError):
         rule_set_in_force(dt.date(1999, 12, 31))
+
+
+def test_the_inputs_are_checked_by_a_plain_function_naming_each_field():
+    from scoring.services import calculator_inputs_clean
+
+    rules = rule_set_in_force().table
+    cleaned = calculator_inputs_clean(WORKED_EXAMPLE, rules=rules)
+    assert cleaned["area_sqm"] == Decimal("900.00") and cleaned["staff_count"] == 85
+    assert cleaned["large_or_chain"] is False
+    with pytest.raises(ApplicationError) as error:
+        calculator_inputs_clean({**WORKED_EXAMPLE, "area_sqm": "1e309", "decoration": "gold"}, rules=rules)
+    assert (error.value.field, set(error.value.extra)) == ("decoration", {"area_sqm"})
+    with pytest.raises(ApplicationError) as error:
+        calculator_inputs_clean({**WORKED_EXAMPLE, "years_in_business": "1.234"}, rules=rules)
+    assert error.value.field == "years_in_business"
+    with pytest.raises(ApplicationError) as error:
+        calculator_inputs_clean([1, 2], rules=rules)
+    assert error.value.field is None
+
+
+def test_the_service_does_not_go_through_the_api_serializer():
+    import ast
+    from pathlib import Path
+
+    import scoring.services
+
+    tree = ast.parse(Path(scoring.services.__file__).read_text())
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any("api" in (module or "").split(".") for module in modules)

@@ -319,3 +319,38 @@ def test_the_distribution_carries_every_apps_templates_and_catalogues():
             if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
         }
         assert data <= declared, (app, sorted(data - declared))
+
+
+def _check_imports():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_imports", ROOT / "scripts" / "check_imports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_finds_no_import_against_the_dependency_order():
+    assert _check_imports().problems(ROOT) == []
+
+
+def test_it_reports_an_import_of_a_higher_app_even_without_a_circle(tmp_path):
+    for app, body in {
+        "workplace": "",
+        "merchants": "def f():\n    from scoring.selectors import x\n",
+        "scoring": "import merchants.models\n",
+    }.items():
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "apps.py").write_text("")
+        (tmp_path / app / "services.py").write_text(body)
+    assert _check_imports().problems(tmp_path) == [
+        "merchants/services.py:2: merchants imports scoring, which is not below it"
+    ]
+
+
+def test_it_reports_an_app_missing_from_the_order(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "apps.py").write_text("")
+    assert _check_imports().problems(tmp_path) == [
+        "plans: not in ORDER of scripts/check_imports.py (give it its place)"
+    ]
