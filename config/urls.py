@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from workplace.forms import AdminLoginForm
+
+# The admin's login refuses an over-long username like the pages' (workplace.forms).
+admin.site.login_form = AdminLoginForm
+
 api_v1 = [
     path("", include("workplace.api.urls")),
     path("", include("merchants.api.urls")),

@@ -60,7 +60,6 @@ class ComplaintViewSet(
     filterset_class = ComplaintFilter
     search_fields = ["number", "description", "merchant__name"]
     ordering_fields = ["received_at", "number", "status"]
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
         if self.action == "list":

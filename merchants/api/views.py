@@ -113,7 +113,6 @@ class ApplicationViewSet(
     filterset_class = ApplicationFilter
     search_fields = ["company_name", "uscc", "address"]
     ordering_fields = ["created_at", "submitted_at", "review_due", "check_due", "status"]
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
         if self.action == "list":

@@ -7,16 +7,20 @@ Field errors keep DRF's shape, ``{"field": ["message", ...]}``; everything else 
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workplace.exceptions import ApplicationError
+
+from .parsers import TooDeep, too_deep_error
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,41 @@ def _django_validation_error_body(error: DjangoValidationError):
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 
+def _raised_while_parsing(exc: BaseException) -> bool:
+    """Whether ``exc`` escaped from DRF reading the request body (whatever the parser)."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code is Request._parse.__code__:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """An error body may echo the input; a lone surrogate in it cannot be encoded as UTF-8."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
 def exception_handler(exc, context):
+    response = _exception_response(exc, context)
+    if response is not None and response.data is not None:
+        response.data = _without_surrogates(response.data)
+    return response
+
+
+def _exception_response(exc, context):
+    if isinstance(exc, RecursionError) and _raised_while_parsing(exc):
+        # A view that lists DRF's own JSON parser: its decoder recursed on a deep body.
+        exc = too_deep_error()
     if isinstance(exc, ApplicationError):
         if exc.field:
             body = {exc.field: [str(exc.message)], "code": exc.code}
@@ -40,6 +78,8 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooDeep):
+        return Response({"detail": str(exc.detail), "code": "too_deep"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ParseError):
         # DRF's parse errors carry the parser's English text; say it in the user's language.
         return Response(

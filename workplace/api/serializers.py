@@ -5,7 +5,9 @@ from workplace.models import Notification
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("username"))
+    # No username is longer (the user model's limit); a longer one is refused before the
+    # lockout records the attempt in a column it would overflow.
+    username = serializers.CharField(label=_("username"), max_length=150)
     password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False)
 
 
