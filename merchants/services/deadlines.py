@@ -34,6 +34,10 @@ from .workflow import (
 
 logger = logging.getLogger(__name__)
 
+# Reasons written by earlier versions stay in histories (history is never rewritten); they
+# keep their translation.
+EARLIER_REASONS = (gettext_noop("Not resubmitted within 15 days."),)
+
 
 def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
     """End of the N-th calendar day (15 by default) after ``moment`` (Asia/Shanghai)."""
