@@ -35,6 +35,14 @@ class ScoringConfig(AppConfig):
     ]
 
     def ready(self):
+        # The rule sets are read through workplace.rules.in_force (cached; a new set
+        # invalidates the cache in every process).
+        from workplace.rules import register_dated_rule
+
+        from .models import ScoringRuleSet
+
+        register_dated_rule(ScoringRuleSet)
+
         # Onboarding (merchants) asks for a star evaluation before approval, prints the
         # class in the contract and shows the evaluation panel: provided from here,
         # since merchants never imports scoring.

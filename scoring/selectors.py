@@ -5,23 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from workplace.exceptions import ApplicationError
 from workplace.roles import is_staff_member
+from workplace.rules import in_force
 
 from .models import Evaluation, ScoringRuleSet
 
 
 def rule_set_in_force(on: dt.date | None = None) -> ScoringRuleSet:
     """The rule set whose ``effective_from`` is the latest one on or before ``on``
-    (today in Asia/Shanghai by default)."""
-    on = on or timezone.localdate()
-    rule_set = ScoringRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-    if rule_set is None:
-        raise ApplicationError(_("No star-rating rule set is in force on %(date)s.") % {"date": on}, code="no_rule_set")
-    return rule_set
+    (today in Asia/Shanghai by default), read through ``workplace.rules.in_force``: from
+    a cache that a new rule set invalidates; ``RuleNotInForce`` (409) when none is."""
+    return in_force(ScoringRuleSet, on)
 
 
 def latest_evaluation(merchant) -> Evaluation | None:

@@ -160,5 +160,5 @@ def test_without_a_rule_set_in_force_it_says_so_instead_of_failing(client_for, r
 
     ScoringRuleSet.objects.all().delete()
     response = post(client_for(recruiter), WORKED_EXAMPLE)
-    assert response.status_code == 400
-    assert response.json()["code"] == "no_rule_set"
+    assert response.status_code == 409
+    assert response.json()["code"] == "rule_not_in_force"
