@@ -31,17 +31,25 @@ def test_a_head_sees_the_department(recruitment_head, recruiter, outside_recruit
 
 def test_the_merchant_changelist_has_constant_queries(recruiter, department, queries):
     client = signed_in(recruiter)
+    # Session, user, its permissions (own and groups'), roles, unread notifications; the
+    # department filter, count (paginator and full count), rows, the date hierarchy (2)
+    # and the district filter.
     queries.assert_constant(
         lambda: client.get("/admin/merchants/merchant/"),
         lambda: MerchantFactory(recruiter=recruiter, department=department),
+        expected=13,
     )
 
 
 def test_the_application_changelist_has_constant_queries(recruitment_head, recruiter, department, queries):
     client = signed_in(recruitment_head)
+    # Session, user, its permissions (own and groups'), roles, the head's department,
+    # unread notifications; the department filter, count (paginator and full count), rows
+    # and the district filter.
     queries.assert_constant(
         lambda: client.get("/admin/merchants/application/"),
         lambda: ApplicationFactory(merchant__recruiter=recruiter, merchant__department=department, assignee=recruiter),
+        expected=12,
     )
 
 

@@ -281,7 +281,8 @@ def test_the_list_runs_a_constant_number_of_queries(queries, recruiter, departme
         make_evaluation(merchant=merchant, evaluator=recruiter)
 
     grow()
-    queries.assert_constant(lambda: client.get("/scoring/evaluations/"), grow)
+    # Session, user, roles, unread notifications, the count and the page of evaluations.
+    queries.assert_constant(lambda: client.get("/scoring/evaluations/"), grow, expected=6)
 
 
 def test_the_calculator_runs_a_constant_number_of_queries(queries, recruiter, department):
