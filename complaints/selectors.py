@@ -10,7 +10,7 @@ scope is a 404).
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from workplace.roles import COMPANY_WIDE_ROLES, Role, roles_of
@@ -78,6 +78,25 @@ def current_deadline():
     )
 
 
+def current_deadline_fallback():
+    """The ``_fallback`` flag of the running deadline, as an SQL expression (API.md: every
+    deadline shown carries its flag)."""
+    return Case(
+        When(status__in=[S.RECEIVED, S.INVESTIGATING], then=F("reply_due_fallback")),
+        When(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.EXTERNAL, then=Value(False)),
+        When(
+            status=S.AWAITING_SOLUTION,
+            dispute_level=DisputeLevel.PLATFORM_PANEL,
+            solution_due__isnull=True,
+            then=F("panel_due_fallback"),
+        ),
+        When(status=S.AWAITING_SOLUTION, then=F("solution_due_fallback")),
+        When(status=S.FOLLOW_UP, then=F("follow_up_due_fallback")),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def overdue_condition(now) -> Q:
     """Complaints whose running deadline has passed at ``now``."""
     return (
@@ -104,12 +123,17 @@ def complaint_list(
     now=None,
 ) -> QuerySet[Complaint]:
     """Complaints ``user`` may see, overdue first then the soonest running deadline,
-    with what a row shows in one query; annotated with ``deadline``."""
+    with what a row shows in one query; annotated with ``deadline``, its
+    ``deadline_fallback`` flag and ``is_overdue``."""
     now = now or timezone.now()
     queryset = (
         complaints_for_user(user)
         .select_related("merchant", "responsible_department", "responsible_person", "rules")
-        .annotate(deadline=current_deadline())
+        .annotate(
+            deadline=current_deadline(),
+            deadline_fallback=current_deadline_fallback(),
+            is_overdue=Case(When(overdue_condition(now), then=Value(True)), default=Value(False)),
+        )
     )
     if status:
         queryset = queryset.filter(status=status)

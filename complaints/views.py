@@ -194,8 +194,10 @@ def _attach_all(complaint, user, files) -> None:
 
 
 def _receive(request, form, *, merchant, received_at=None):
-    """File the complaint and its files at once: a refused file files nothing."""
+    """File the complaint and its files at once: a refused file files nothing (every file
+    is checked before anything is stored)."""
     data = form.cleaned_data
+    services.attachments_check(data.get("attachments") or [])
     with transaction.atomic():
         complaint = services.complaint_receive(
             user=request.user,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils import humanize_datetime
 
 from ..models import (
     Arbitration,
@@ -24,11 +26,24 @@ from ..models import (
 TEXT_MAX = 5000
 
 
+class MomentField(serializers.DateTimeField):
+    """A datetime that answers "invalid" for a moment at the very ends of the calendar
+    (``0001-01-01T00:00:00`` read in Shanghai is before year 1 in UTC), instead of the
+    ``OverflowError`` DRF's time-zone check raises."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            formats = getattr(self, "input_formats", None) or api_settings.DATETIME_INPUT_FORMATS
+            self.fail("invalid", format=humanize_datetime.datetime_formats(formats))
+
+
 class ComplaintCreateSerializer(serializers.Serializer):
     merchant = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     type = serializers.ChoiceField(choices=ComplaintType.choices)
     description = serializers.CharField(max_length=TEXT_MAX)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = MomentField(required=False)
 
 
 class InvestigateSerializer(serializers.Serializer):
@@ -193,6 +208,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
     merchant_name = serializers.CharField(source="merchant.name")
     responsible_department = serializers.SerializerMethodField()
     deadline = serializers.DateTimeField(allow_null=True)
+    deadline_fallback = serializers.BooleanField()
 
     class Meta:
         model = Complaint
@@ -208,6 +224,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "dispute_level",
             "received_at",
             "deadline",
+            "deadline_fallback",
             "reply_due",
             "reply_due_fallback",
             "solution_due",
@@ -238,6 +255,7 @@ class ComplaintSerializer(ComplaintListSerializer):
     solution = serializers.SerializerMethodField()
     can_escalate = serializers.SerializerMethodField()
     deadline = serializers.SerializerMethodField()
+    deadline_fallback = serializers.SerializerMethodField()
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [
@@ -262,6 +280,12 @@ class ComplaintSerializer(ComplaintListSerializer):
 
         _name, due = current_deadline_of(complaint)
         return serializers.DateTimeField().to_representation(due) if due else None
+
+    def get_deadline_fallback(self, complaint) -> bool:
+        from ..services import current_deadline_of
+
+        name, due = current_deadline_of(complaint)
+        return bool(due and getattr(complaint, f"{name}_fallback"))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_responsible_person(self, complaint) -> str | None:

@@ -1,6 +1,6 @@
 """Writes of the complaints app (SPEC.md §4): keyword-only, atomic, one per step."""
 
-from .attachments import attachment_add
+from .attachments import attachment_add, attachments_check
 from .deadlines import complaint_deadlines_process, current_deadline_of
 from .disputes import arbitration_decide, can_escalate, complaint_escalate, external_arbitration_record
 from .outcomes import complaint_penalty
@@ -28,6 +28,7 @@ __all__ = [
     "PANEL_ROLES",
     "arbitration_decide",
     "attachment_add",
+    "attachments_check",
     "can_escalate",
     "check_received_at",
     "complaint_action_check",

@@ -22,6 +22,14 @@ ALLOWED_ATTACHMENT_TYPES = {
 }
 
 
+def attachments_check(files, *, field: str = "attachments") -> None:
+    """Refuse a batch of files (intake: photos, receipts) before any is stored, so a bad
+    second file leaves no first file behind on disk (a rollback does not undo storage);
+    the refusal names ``field``."""
+    for upload in files:
+        inspect_upload(upload, allowed=ALLOWED_ATTACHMENT_TYPES, max_size=MAX_ATTACHMENT_SIZE, field=field)
+
+
 @transaction.atomic
 def attachment_add(
     *, complaint: Complaint, by, file, evidence: bool = False, now: dt.datetime | None = None

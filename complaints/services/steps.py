@@ -76,7 +76,11 @@ def check_received_at(received_at: dt.datetime | None, *, now: dt.datetime) -> d
         received_at = timezone.make_aware(received_at)
     if received_at > now:
         raise ApplicationError(_("The moment received cannot be in the future."), field="received_at", code="future")
-    if local_date(received_at) < local_date(now) - dt.timedelta(days=1):
+    try:
+        received_on = local_date(received_at)
+    except OverflowError:  # before year 1 in Shanghai: long before yesterday
+        received_on = dt.date.min
+    if received_on < local_date(now) - dt.timedelta(days=1):
         raise ApplicationError(
             _("The moment received may be earlier today or yesterday, not before."),
             field="received_at",
