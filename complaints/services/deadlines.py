@@ -64,6 +64,15 @@ def current_deadline_of(complaint: Complaint) -> tuple[str, dt.datetime] | tuple
     return None, None
 
 
+def due_text(moment: dt.datetime, fallback: bool) -> str:
+    """A deadline as a notice says it, flagged when it counted a fallback day (SPEC.md §7:
+    flagged wherever it is shown)."""
+    text = moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    if fallback:
+        text = _("%(due)s (provisional calendar: Monday–Friday assumed)") % {"due": text}
+    return text
+
+
 def complaint_url(complaint: Complaint) -> str:
     try:
         return reverse("complaints:detail", args=[complaint.pk])
@@ -154,7 +163,7 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
                 "complaint_transfer",
                 _("Complaint %(number)s needs your solution") % {"number": complaint.number},
                 _("Answer with a solution by %(due)s.")
-                % {"due": complaint.solution_due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+                % {"due": due_text(complaint.solution_due, complaint.solution_due_fallback)},
                 url,
                 f"{base}:transfer:{int(complaint.solution_due.timestamp())}:{complaint.responsible_person_id}",
             )
@@ -170,7 +179,7 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
                 "complaint_arbitration",
                 _("Complaint %(number)s goes to the arbitration panel") % {"number": complaint.number},
                 _("Convene a panel of at least two managers; the decision is due by %(due)s.")
-                % {"due": complaint.panel_due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+                % {"due": due_text(complaint.panel_due, complaint.panel_due_fallback)},
                 url,
                 f"{base}:panel:{director.pk}",
             )
@@ -221,7 +230,7 @@ def _overdue_notices(complaint: Complaint, now: dt.datetime, url: str, people: _
     values = {
         "number": complaint.number,
         "what": _deadline_label(name),
-        "due": due.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "due": due_text(due, getattr(complaint, f"{name}_fallback")),
     }
     notices = [
         Notice(

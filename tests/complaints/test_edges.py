@@ -381,3 +381,18 @@ def test_a_refused_second_file_leaves_no_first_file_on_disk(frozen, settings, me
     assert not Complaint.objects.exists() and not Attachment.objects.exists()
     stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
     assert stored == []
+
+
+def test_a_notice_flags_a_deadline_counted_on_fallback_days(customer_service, merchant_a, person):
+    """Received Wed 30 Dec 2026: the transfer slip's solution is due Mon 4 Jan 2027 on
+    fallback days, and so is the reply of a second complaint, overdue on Tue 5 Jan."""
+    with time_machine.travel(at(2026, 12, 30, 9, 0), tick=False) as traveller:
+        make_complaint(S.AWAITING_SOLUTION, cs=customer_service, merchant=merchant_a, person=person)
+        make_complaint(cs=customer_service, merchant=merchant_a)
+        services.complaint_deadlines_process()
+        transfer = Notification.objects.get(recipient=person, kind="complaint_transfer")
+        assert "2027-01-04 23:59" in transfer.body and "临时日历" in transfer.body
+        traveller.move_to(at(2027, 1, 5, 9, 0))
+        services.complaint_deadlines_process()
+    overdue = Notification.objects.filter(recipient=customer_service, kind="complaint_overdue").get()
+    assert "2027-01-04 23:59" in overdue.body and "临时日历" in overdue.body
