@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's, with the client address by the trusted-proxy rule (workplace.audit).
+    "workplace.audit.AuditlogMiddleware",
     # AxesMiddleware last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,13 +129,13 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workplace.views.lockout_response"
-# The client address axes locks on. X-Forwarded-For is set by the client unless a proxy
-# we run overwrites it, so it is trusted only when the deployment says how many proxies
-# stand in front (AXES_PROXY_COUNT, e.g. 1 behind one nginx).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address, for the lockout, the login throttle and the audit trail alike
+# (workplace.network.client_ip). X-Forwarded-For is written by the client unless a proxy
+# we run appends to it, so it counts only when the deployment says how many proxies stand
+# in front (TRUSTED_PROXY_COUNT, e.g. 1 behind one nginx; AXES_PROXY_COUNT is its old name):
+# then the Nth address from the right is the client's; with none, REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "workplace.network.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -163,7 +164,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="zhaoshang@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token scheme, naming the caller as the actor of audited changes.
+        "workplace.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's JSON parser and renderer, refusing with a 400 what they would crash on: a body
@@ -187,6 +189,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "workplace.api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    # Throttles key on the client's address by the same rule (DRF's NUM_PROXIES counts
+    # from the right like workplace.network.client_ip; unset, it keys on the whole header).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from workplace.api.views import IsStaffMember
+from workplace.network import client_ip
 
 from .. import selectors, services
 from ..checks import ALLOWED_DOCUMENT_TYPES
@@ -31,12 +32,6 @@ from . import serializers as s
 
 # Files are served with the type detected from their content at upload.
 BINARY_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY)
-
-
-def client_ip(request) -> str | None:
-    """The signer's address as the server saw it (the proxy sets REMOTE_ADDR correctly
-    in production; X-Forwarded-For is client-controlled and not trusted here)."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class MerchantFilter(django_filters.FilterSet):
