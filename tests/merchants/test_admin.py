@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from merchants.models import MerchantStatus
+from merchants.models import Merchant, MerchantStatus
 from tests.factories.merchants import ApplicationFactory, MerchantFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,10 @@ def test_it_terminates_with_a_reason(recruiter, department):
 
 def test_nobody_deletes_merchants_in_the_admin(admin_user):
     merchant = MerchantFactory()
-    assert signed_in(admin_user).get(f"/admin/merchants/merchant/{merchant.pk}/delete/").status_code == 403
+    response = signed_in(admin_user).get(f"/admin/merchants/merchant/{merchant.pk}/delete/")
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert Merchant.objects.filter(pk=merchant.pk).exists()
 
 
 def test_a_recruiter_sees_only_their_applications(recruiter, second_recruiter, department):
@@ -83,11 +86,13 @@ def test_another_recruiters_merchant_is_not_found(recruiter, second_recruiter, d
     merchant = MerchantFactory(recruiter=second_recruiter, department=department)
     response = signed_in(recruiter).get(f"/admin/merchants/merchant/{merchant.pk}/change/")
     assert response.status_code == 302  # the admin redirects a missing object to its index
+    assert response["Location"] == "/admin/"
 
 
 def test_merchants_have_no_admin(merchant_user):
     response = signed_in(merchant_user).get("/admin/merchants/merchant/")
     assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
 def test_a_recruiter_cannot_add_a_terminal_to_another_recruiters_merchant(recruiter, second_recruiter, department):
@@ -111,4 +116,5 @@ def test_a_recruiter_adds_a_terminal_to_their_merchant(recruiter, department):
         "/admin/merchants/terminal/add/", {"merchant": mine.pk, "serial": "POS-MINE", "installed_on": "2026-03-15"}
     )
     assert response.status_code == 302
+    assert response["Location"] == "/admin/merchants/terminal/"
     assert Terminal.objects.get(serial="POS-MINE").merchant == mine

@@ -92,10 +92,12 @@ def test_the_contract_pdf_is_private(
     response = client_for(merchant_user).get(url)
     assert response.status_code == 200
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == application.contract.signed_sha256
-    assert client_for(other_merchant_user).get(url).status_code == 404
-    assert client_for(outside_recruiter).get(url).status_code == 404
+    for user in (other_merchant_user, outside_recruiter):
+        refused = client_for(user).get(url)
+        assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
 
 
 def test_no_contract_before_approval(client_for, make_application, merchant_user):
     application = make_application(ApplicationStatus.IN_REVIEW)
-    assert client_for(merchant_user).get(f"/api/v1/applications/{application.pk}/contract.pdf").status_code == 404
+    response = client_for(merchant_user).get(f"/api/v1/applications/{application.pk}/contract.pdf")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
