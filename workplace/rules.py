@@ -9,8 +9,11 @@ happens for a day before the first set, and then loudly rather than with a guess
 
 Rule tables are small and a set in force is read-only, so each process keeps a model's
 rows in memory. A save or delete of the model (or of a child row registered with it)
-bumps a generation number in the shared cache after commit; every read compares the
-generation, so a new rule set is seen at once by every process. When the cache is down
+bumps a generation number in the shared cache after commit; reads compare the
+generation, so a new rule set is seen at once by every process. Within one request the
+generations of every rule table are read from the cache once, in one round trip, at the
+first rule read (a request sees one consistent set of rules; its own changes are seen
+at once). Outside a request (jobs, shell) every read compares. When the cache is down
 the rows are read from the database each time (slower, never stale). With a per-process
 cache (the embedded default) another process's change is seen within ``MAX_AGE``.
 """
@@ -25,6 +28,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -101,25 +105,66 @@ def invalidate(model_or_label) -> None:
         _dirty().discard(label)
         with _lock:
             _memory.pop(label, None)
+        generation = uuid.uuid4().hex
         try:
-            cache.set(_generation_key(label), uuid.uuid4().hex, None)
+            cache.set(_generation_key(label), generation, None)
         except Exception:  # cache down: readers then go to the database every time
             logger.warning("rules cache unavailable; %s invalidated in this process only", label)
+            _remember(label, (False, None))
+        else:
+            _remember(label, (True, generation))
 
     transaction.on_commit(bump)
 
 
-def _shared_generation(label: str) -> tuple[bool, str | None]:
-    """(cache reachable, generation). A missing generation is created."""
-    key = _generation_key(label)
+def _shared_generations(labels) -> dict[str, tuple[bool, str | None]]:
+    """{label: (cache reachable, generation)} in one round trip (two when a generation
+    is missing: it is created)."""
+    keys = {_generation_key(label): label for label in labels}
     try:
-        generation = cache.get(key)
-        if generation is None:
+        found = cache.get_many(list(keys))
+        missing = [key for key in keys if found.get(key) is None]
+        for key in missing:
             cache.add(key, uuid.uuid4().hex, None)
-            generation = cache.get(key)
-        return True, generation
+        if missing:
+            found.update(cache.get_many(missing))
     except Exception:
-        return False, None
+        return {label: (False, None) for label in labels}
+    return {label: (True, found.get(key)) for key, label in keys.items()}
+
+
+def _request_memo() -> dict | None:
+    """The generations already read in this request, or None outside a request."""
+    return getattr(_local, "generations", None)
+
+
+def _remember(label: str, answer: tuple[bool, str | None]) -> None:
+    memo = _request_memo()
+    if memo is not None:
+        memo[label] = answer
+
+
+def _shared_generation(label: str) -> tuple[bool, str | None]:
+    """(cache reachable, generation) of ``label``: in a request, the generations of every
+    registered table are read at its first rule read and kept for the request."""
+    memo = _request_memo()
+    if memo is None:
+        return _shared_generations([label])[label]
+    if label not in memo:
+        memo.update(_shared_generations([label, *(other for other in _registry if other not in memo)]))
+    return memo[label]
+
+
+def _request_begins(**kwargs) -> None:
+    _local.generations = {}
+
+
+def _request_ends(**kwargs) -> None:
+    _local.generations = None
+
+
+request_started.connect(_request_begins, dispatch_uid="workplace.rules:request_started")
+request_finished.connect(_request_ends, dispatch_uid="workplace.rules:request_finished")
 
 
 def _load(registration: _Registration) -> list:
@@ -193,3 +238,4 @@ def clear() -> None:
     with _lock:
         _memory.clear()
     _dirty().clear()
+    _request_ends()
