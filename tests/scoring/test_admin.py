@@ -30,6 +30,13 @@ def browser(user):
     return client
 
 
+FORBIDDEN = "您没有执行该操作的权限。"
+
+
+def form_errors(response):
+    return response.context["adminform"].form.errors
+
+
 def add_form(**changes):
     current = rule_set_in_force()
     form = {
@@ -46,7 +53,7 @@ def add_form(**changes):
 
 def test_an_admin_adds_a_rule_set_from_a_later_date(admin_user):
     response = browser(admin_user).post(f"{RULE_SETS}add/", add_form())
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, RULE_SETS)
     added = ScoringRuleSet.objects.get(effective_from=dt.date(2026, 7, 1))
     assert added.created_by == admin_user
     assert rule_set_in_force().effective_from == dt.date(2000, 1, 1)
@@ -56,6 +63,7 @@ def test_an_admin_adds_a_rule_set_from_a_later_date(admin_user):
 def test_a_rule_set_may_not_start_in_the_past(admin_user):
     response = browser(admin_user).post(f"{RULE_SETS}add/", add_form(effective_from="2026-06-14"))
     assert response.status_code == 200
+    assert list(form_errors(response)) == ["effective_from"]
     assert not ScoringRuleSet.objects.filter(effective_from=dt.date(2026, 6, 14)).exists()
 
 
@@ -79,6 +87,7 @@ def test_a_rule_set_may_not_start_in_the_past(admin_user):
 def test_a_broken_table_is_refused(admin_user, bands):
     response = browser(admin_user).post(f"{RULE_SETS}add/", add_form(bands=bands))
     assert response.status_code == 200
+    assert "bands" in form_errors(response)
     assert ScoringRuleSet.objects.count() == 1
 
 
@@ -95,22 +104,26 @@ def test_a_rule_set_in_force_cannot_be_edited_or_deleted(admin_user):
     client.post(f"{RULE_SETS}{current.pk}/change/", add_form(effective_from="2000-01-01", class_two_threshold="1"))
     current.refresh_from_db()
     assert str(current.class_two_threshold) == "12.00"
-    assert client.post(f"{RULE_SETS}{current.pk}/delete/", {"post": "yes"}).status_code == 403
+    response = client.post(f"{RULE_SETS}{current.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and FORBIDDEN in response.content.decode()
     assert ScoringRuleSet.objects.filter(pk=current.pk).exists()
 
 
 def test_a_future_rule_set_may_still_be_corrected(admin_user):
     future = make_rule_set(effective_from=dt.date(2026, 7, 1))
     response = browser(admin_user).post(f"{RULE_SETS}{future.pk}/change/", add_form(class_two_threshold="12.50"))
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, RULE_SETS)
     future.refresh_from_db()
     assert str(future.class_two_threshold) == "12.50"
 
 
 def test_staff_may_read_but_not_add_rule_sets(recruiter):
     client = browser(recruiter)
-    assert client.get(RULE_SETS).status_code == 200
-    assert client.get(f"{RULE_SETS}add/").status_code == 403
+    listed = client.get(RULE_SETS)
+    assert listed.status_code == 200
+    assert "初始规则" in listed.content.decode() and f'href="{RULE_SETS}add/"' not in listed.content.decode()
+    refused = client.get(f"{RULE_SETS}add/")
+    assert refused.status_code == 403 and FORBIDDEN in refused.content.decode()
 
 
 def test_evaluations_are_read_only_and_never_deleted(admin_user, recruiter, department):
@@ -118,9 +131,15 @@ def test_evaluations_are_read_only_and_never_deleted(admin_user, recruiter, depa
         merchant=ScoringMerchantFactory(recruiter=recruiter, department=department), evaluator=recruiter
     )
     client = browser(admin_user)
-    assert client.get(f"{EVALUATIONS}{evaluation.pk}/change/").status_code == 200
-    assert client.get(f"{EVALUATIONS}add/").status_code == 403
-    assert client.post(f"{EVALUATIONS}{evaluation.pk}/delete/", {"post": "yes"}).status_code == 403
+    shown = client.get(f"{EVALUATIONS}{evaluation.pk}/change/")
+    assert shown.status_code == 200
+    content = shown.content.decode()
+    assert evaluation.merchant.name in content and "13.70" in content and 'name="_save"' not in content
+    for refused in (
+        client.get(f"{EVALUATIONS}add/"),
+        client.post(f"{EVALUATIONS}{evaluation.pk}/delete/", {"post": "yes"}),
+    ):
+        assert refused.status_code == 403 and FORBIDDEN in refused.content.decode()
     assert type(evaluation).objects.filter(pk=evaluation.pk).exists()
 
 

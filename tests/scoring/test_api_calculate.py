@@ -61,16 +61,22 @@ def test_it_accepts_numbers_as_strings_or_numbers(client_for, recruiter):
 @pytest.mark.parametrize("role_fixture", STAFF_ROLES)
 def test_every_staff_role_may_use_it(request, client_for, role_fixture):
     user = request.getfixturevalue(role_fixture)
-    assert post(client_for(user), WORKED_EXAMPLE).status_code == 200
+    response = post(client_for(user), WORKED_EXAMPLE)
+    assert response.status_code == 200
+    assert (response.json()["score"], response.json()["merchant_class"]) == ("13.70", "II")
 
 
 @pytest.mark.parametrize("role_fixture", ["merchant_user", "other_merchant_user"])
 def test_merchants_are_refused(request, client_for, role_fixture):
-    assert post(client_for(request.getfixturevalue(role_fixture)), WORKED_EXAMPLE).status_code == 403
+    response = post(client_for(request.getfixturevalue(role_fixture)), WORKED_EXAMPLE)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "score" not in response.json()
 
 
 def test_anonymous_users_are_refused(api_client):
-    assert post(api_client, WORKED_EXAMPLE).status_code in (401, 403)
+    response = post(api_client, WORKED_EXAMPLE)
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] == "not_authenticated"
 
 
 @pytest.mark.parametrize(
@@ -123,11 +129,13 @@ def test_it_requires_every_field(client_for, recruiter, field):
 def test_it_refuses_a_body_that_is_not_an_object(client_for, recruiter, body):
     response = post(client_for(recruiter), body)
     assert response.status_code == 400
+    # Named: the whole body (not an object) or, for an empty list read as a form, each field.
+    assert response.json() and set(response.json()) <= {*WORKED_EXAMPLE, "non_field_errors"}
 
 
 def test_it_refuses_broken_json(client_for, recruiter):
     response = client_for(recruiter).post(URL, "{not json", content_type="application/json")
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
 
 
 def test_errors_come_in_chinese_by_default(client_for, recruiter):

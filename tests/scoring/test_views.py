@@ -1,5 +1,6 @@
 """The staff pages: the live calculator, the evaluation list, detail and PDF sheet."""
 
+import datetime as dt
 import shutil
 import subprocess
 
@@ -12,6 +13,8 @@ from tests.factories.scoring import WORKED_EXAMPLE, ScoringMerchantFactory, make
 pytestmark = pytest.mark.django_db
 
 CALCULATOR = "/scoring/calculator/"
+FORBIDDEN = "您没有执行该操作的权限。"
+NOT_FOUND = "未找到。"
 STAFF_ROLES = [
     "recruiter",
     "recruitment_head",
@@ -51,7 +54,9 @@ def test_every_staff_role_may_open_the_calculator(request, role_fixture):
 
 
 def test_merchants_may_not_open_the_calculator(merchant_user):
-    assert browser(merchant_user).get(CALCULATOR).status_code == 403
+    response = browser(merchant_user).get(CALCULATOR)
+    assert response.status_code == 403
+    assert FORBIDDEN in response.content.decode() and b'id="calculator-form"' not in response.content
 
 
 def test_anonymous_users_are_sent_to_log_in():
@@ -212,7 +217,10 @@ def test_customer_service_only_calculates(customer_service, merchant):
 @pytest.mark.parametrize("junk", ["", "abc", "-1", "1e999", "999999999999999999999999"])
 def test_it_never_fails_on_junk(recruiter, junk):
     body = {field: junk for field in WORKED_EXAMPLE} | {"merchant": junk, "action": "save"}
-    assert browser(recruiter).post(CALCULATOR, body).status_code == 200
+    response = browser(recruiter).post(CALCULATOR, body)
+    assert response.status_code == 200
+    assert b'id="calculator-form"' in response.content and b'id="rating-errors"' in response.content
+    assert not Evaluation.objects.exists()
 
 
 def test_the_detail_shows_the_evaluation_and_its_versions(recruiter, merchant, evaluation):
@@ -227,13 +235,17 @@ def test_the_detail_shows_the_evaluation_and_its_versions(recruiter, merchant, e
 @pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
 def test_outsiders_get_404(outside_recruiter, outside_head, second_recruiter, dept_head, evaluation, suffix):
     for user in (outside_recruiter, outside_head, second_recruiter, dept_head):
-        assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}").status_code == 404
+        response = browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}")
+        assert response.status_code == 404
+        assert NOT_FOUND in response.content.decode() and evaluation.merchant.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
 def test_merchants_get_403(merchant_user, other_merchant_user, evaluation, suffix):
     for user in (merchant_user, other_merchant_user):
-        assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}").status_code == 403
+        response = browser(user).get(f"/scoring/evaluations/{evaluation.pk}/{suffix}")
+        assert response.status_code == 403
+        assert FORBIDDEN in response.content.decode() and evaluation.merchant.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("suffix", ["", "sheet.pdf"])
@@ -248,7 +260,9 @@ def test_anonymous_users_are_sent_to_log_in_from_an_evaluation(evaluation, suffi
 )
 def test_those_who_see_the_merchant_see_the_detail(request, evaluation, role_fixture):
     user = request.getfixturevalue(role_fixture)
-    assert browser(user).get(f"/scoring/evaluations/{evaluation.pk}/").status_code == 200
+    response = browser(user).get(f"/scoring/evaluations/{evaluation.pk}/")
+    assert response.status_code == 200
+    assert evaluation.merchant.name in response.content.decode() and "13.70" in response.content.decode()
 
 
 def test_the_sheet_is_a_pdf_with_the_merchant_name(recruiter, evaluation):
@@ -307,7 +321,11 @@ def test_without_a_rule_set_in_force_the_calculator_says_so(recruiter):
     from scoring.models import ScoringRuleSet
 
     ScoringRuleSet.objects.all().delete()
-    assert browser(recruiter).get(CALCULATOR).status_code == 503
+    response = browser(recruiter).get(CALCULATOR)
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "星级评估规则" in content and dt.date.today().isoformat() in content
+    assert 'id="calculator-form"' not in content
 
 
 def test_the_class_reads_the_same_on_every_page(recruiter, merchant, evaluation):
