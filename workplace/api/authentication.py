@@ -6,6 +6,8 @@ from rest_framework import authentication
 
 from workplace.audit import audit_actor_set
 
+from .tokens import token_user
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>``. A write made with a token is audited with its user
@@ -16,3 +18,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if result is not None:
             audit_actor_set(result[0])
         return result
+
+    def authenticate_credentials(self, key):
+        # DRF's lookup and refusals, with the user's roles in the same query
+        # (workplace.api.tokens): one query per call instead of two.
+        return token_user(key)

@@ -1,0 +1,85 @@
+"""The API token's user and roles are read in one query (workplace.api.tokens), with DRF's
+refusals, and nothing is kept between calls: a revoked token, a deactivated user or a
+changed role counts from the next call."""
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories.workplace import make_user
+from workplace.api.tokens import token_user
+from workplace.roles import roles_of
+
+pytestmark = pytest.mark.django_db
+
+DUE = "/api/v1/calendar/due-date/"
+QUERY = {"start": "2026-09-30", "working_days": 3}
+
+
+def client_with(token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    return client
+
+
+def test_it_reads_the_user_and_roles_in_one_query(recruiter, django_assert_num_queries):
+    token = Token.objects.create(user=recruiter)
+    recruiter.groups.add(Group.objects.get_or_create(name="not-a-role")[0])
+    with django_assert_num_queries(1):
+        user, found = token_user(token.key)
+        assert roles_of(user) == {"recruiter"}
+    assert (user, found.key, found.user) == (recruiter, token.key, recruiter)
+    assert found.created == token.created  # read on use
+
+
+def test_a_user_in_no_group_has_no_role(db):
+    user = make_user("recruiter")
+    user.groups.clear()
+    token = Token.objects.create(user=user)
+    response = client_with(token).get(DUE, QUERY)
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
+    token = Token.objects.create(user=recruiter)
+    client = client_with(token)
+    assert client.get(DUE, QUERY).status_code == 200
+    token.delete()
+    response = client.get(DUE, QUERY)
+    assert (response.status_code, response.json()) == (
+        403,  # DRF answers 403 when the first scheme (the session) sends no challenge
+        {"detail": "Invalid token.", "code": "authentication_failed"},
+    )
+
+
+def test_a_deactivated_user_is_refused_by_the_next_call(recruiter):
+    token = Token.objects.create(user=recruiter)
+    client = client_with(token)
+    assert client.get(DUE, QUERY).status_code == 200
+    type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
+    response = client.get(DUE, QUERY)
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "User inactive or deleted.", "code": "authentication_failed"},
+    )
+
+
+def test_a_role_taken_away_counts_from_the_next_call(recruiter):
+    token = Token.objects.create(user=recruiter)
+    client = client_with(token)
+    assert client.get(DUE, QUERY).json() == {"due": "2026-10-10", "fallback": False}
+    recruiter.groups.clear()
+    response = client.get(DUE, QUERY)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+
+
+def test_an_unknown_token_is_refused_in_chinese_by_default(recruiter):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = client.get(DUE, QUERY)
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "认证令牌无效。", "code": "authentication_failed"},
+    )
