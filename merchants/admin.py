@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from workplace.admin import StatusChangeInline
@@ -184,18 +188,41 @@ class ApplicationAdmin(admin.ModelAdmin):
         "assignee_name",
         "merchant_recruiter",
         "submitted_at",
-        "review_due",
-        "resubmit_due",
+        "deadline",
     ]
     list_filter = ["status", "category", "entity_type", "district", "merchant__department"]
     search_fields = ["company_name", "uscc", "legal_rep_name", "address"]
     list_select_related = ["merchant", "merchant__recruiter", "assignee"]
-    ordering = ["review_due", "-created_at"]
     inlines = [DocumentInline, SiteVisitInline, ApplicationStatusChangeInline]
     readonly_fields = [field.name for field in Application._meta.fields if field.name not in ("id",)]
 
     def get_queryset(self, request):
-        return selectors.applications_for_user(request.user, super().get_queryset(request))
+        # The running deadline and its fallback flag, from the deadline table.
+        return selectors.applications_for_user(request.user, super().get_queryset(request)).annotate(
+            deadline=selectors.current_deadline(), deadline_fallback=selectors.current_deadline_fallback()
+        )
+
+    def get_ordering(self, request):
+        # Soonest running deadline first, those without one last.
+        return [F("deadline").asc(nulls_last=True), "-created_at"]
+
+    @admin.display(description=_("deadline"), ordering="deadline")
+    def deadline(self, application):
+        """The deadline that runs in the application's status, flagged when it counted
+        days of a year the working-day calendar does not know (SPEC.md §7)."""
+        if application.deadline is None:
+            return None
+        shown = date_format(localtime(application.deadline), "Y-m-d H:i")
+        if not application.deadline_fallback:
+            return shown
+        return format_html(
+            '{} <span class="fallback-flag" title="{}">⚑ {}</span>',
+            shown,
+            _(
+                "This deadline counted days of a year the working-day calendar does not know yet (Monday–Friday assumed)."
+            ),
+            _("Provisional calendar"),
+        )
 
     @admin.display(description=_("recruiter"), ordering="merchant__recruiter")
     def merchant_recruiter(self, application):

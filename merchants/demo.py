@@ -23,6 +23,7 @@ from . import extensions, services
 from .checks import complete_ric, complete_uscc
 from .models import (
     Application,
+    ApplicationStatus,
     Category,
     Contract,
     DocumentKind,
@@ -245,7 +246,7 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
             # One review left lying for a week: the deadline job reminds and escalates it.
             started = now - dt.timedelta(days=7)
             Application.objects.filter(pk=application.pk).update(
-                review_started_at=started, review_due=services.review_deadline(started)
+                review_started_at=started, **services.deadline_fields(ApplicationStatus.IN_REVIEW, started)
             )
         return
     services.site_visit_record(

@@ -249,10 +249,15 @@ class Application(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    # Deadlines (SPEC.md §1.5), all as the last moment allowed.
+    # Deadlines (SPEC.md §1.5), all as the last moment allowed, given by
+    # ``services.deadlines.DEADLINE_TABLE``. A working-day deadline's ``_fallback`` flag is
+    # set when a day it counted came from the Monday–Friday fallback (a year the calendar
+    # does not know, SPEC.md §7); the resubmission counts calendar days and has none.
     check_due = models.DateTimeField(_("system check due"), null=True, blank=True)
+    check_due_fallback = models.BooleanField(_("system check due counted fallback days"), default=False)
     review_started_at = models.DateTimeField(_("review started at"), null=True, blank=True)
     review_due = models.DateTimeField(_("review due"), null=True, blank=True)
+    review_due_fallback = models.BooleanField(_("review due counted fallback days"), default=False)
     resubmit_due = models.DateTimeField(_("resubmission due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(

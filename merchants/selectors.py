@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from workplace.roles import COMPANY_WIDE_ROLES, Role, is_staff_member, roles_of
@@ -11,9 +11,7 @@ from workplace.scoping import scope_queryset
 
 from . import checks
 from .models import (
-    CHECK_STATUSES,
     CLOSED_STATUSES,
-    REVIEW_STATUSES,
     Application,
     ApplicationStatus,
     CheckRun,
@@ -101,23 +99,25 @@ OPEN_WORK = "open"
 
 
 def current_deadline():
-    """The deadline that runs in the application's status, as an expression: the system
-    check's, the review's, or the resubmission's; none in the other statuses."""
-    return Case(
-        When(status__in=CHECK_STATUSES, then=F("check_due")),
-        When(status__in=REVIEW_STATUSES, then=F("review_due")),
-        When(status=ApplicationStatus.NEEDS_CHANGES, then=F("resubmit_due")),
-        default=None,
-    )
+    """The deadline that runs in the application's status, as an expression, from
+    ``services.deadlines.DEADLINE_TABLE``; none in the statuses it does not list."""
+    from .services.deadlines import current_deadline_expression
+
+    return current_deadline_expression()
+
+
+def current_deadline_fallback():
+    """Whether the running deadline counted a fallback day, as an expression."""
+    from .services.deadlines import current_deadline_fallback_expression
+
+    return current_deadline_fallback_expression()
 
 
 def overdue_condition(now) -> Q:
     """Applications whose current deadline has passed at ``now``."""
-    return (
-        Q(status__in=CHECK_STATUSES, check_due__lt=now)
-        | Q(status__in=REVIEW_STATUSES, review_due__lt=now)
-        | Q(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now)
-    )
+    from .services.deadlines import overdue_expression
+
+    return overdue_expression(now)
 
 
 def application_list(

@@ -190,7 +190,28 @@ class ContractSerializer(serializers.ModelSerializer):
         return reverse("merchants-api:application-contract-pdf", kwargs={"pk": contract.application_id})
 
 
-class ApplicationListSerializer(serializers.ModelSerializer):
+class RunningDeadlineFields(serializers.Serializer):
+    """The deadline that runs in the application's status (``services.deadlines.DEADLINE_TABLE``)
+    and its fallback flag, beside the stored ``check_due``/``review_due``/``resubmit_due``."""
+
+    deadline = serializers.SerializerMethodField()
+    deadline_fallback = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_deadline(self, application):
+        from ..services import application_deadline
+
+        running = application_deadline(application)
+        return serializers.DateTimeField().to_representation(running["due"]) if running else None
+
+    def get_deadline_fallback(self, application) -> bool:
+        from ..services import application_deadline
+
+        running = application_deadline(application)
+        return bool(running and running["fallback"])
+
+
+class ApplicationListSerializer(RunningDeadlineFields, serializers.ModelSerializer):
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -207,15 +228,19 @@ class ApplicationListSerializer(serializers.ModelSerializer):
             "assignee",
             "submitted_at",
             "check_due",
+            "check_due_fallback",
             "review_due",
+            "review_due_fallback",
             "resubmit_due",
+            "deadline",
+            "deadline_fallback",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(RunningDeadlineFields, serializers.ModelSerializer):
     """An application with its findings, documents, visits, contract and what the
     requesting user may do next. Built from ``selectors.application_detail``."""
 
@@ -246,8 +271,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "assignee",
             "submitted_at",
             "check_due",
+            "check_due_fallback",
             "review_due",
+            "review_due_fallback",
             "resubmit_due",
+            "deadline",
+            "deadline_fallback",
             "decided_at",
             "decision_reason",
             "findings",

@@ -24,14 +24,17 @@ from .contracts import (  # noqa: F401
     contract_sign,
 )
 from .deadlines import (  # noqa: F401
-    DEADLINES,
+    DEADLINE_RULES,
+    DEADLINE_TABLE,
+    DeadlineRule,
+    application_deadline,
     application_expire,
-    check_deadline,
+    deadline_compute,
+    deadline_fields,
+    deadline_statuses,
     escalation_chain,
     escalation_level_due,
     onboarding_deadlines_process,
-    resubmit_deadline,
-    review_deadline,
 )
 from .lifecycle import (  # noqa: F401
     merchant_reactivate,

@@ -22,7 +22,7 @@ from ..models import (
     Segment,
 )
 from ..selectors import application_in_progress
-from .deadlines import check_deadline
+from .deadlines import deadline_fields
 from .workflow import application_transition, lock_and_check
 
 logger = logging.getLogger(__name__)
@@ -160,10 +160,8 @@ def application_submit(*, application: Application, user) -> Application:
         by=user,
         fields={
             "submitted_at": now,
-            "check_due": check_deadline(now),
-            "resubmit_due": None,
             "review_started_at": None,
-            "review_due": None,
+            **deadline_fields(ApplicationStatus.SUBMITTED, now, clear_others=True),
         },
     )
     _sync_merchant_profile(application)

@@ -1,16 +1,19 @@
-"""Onboarding deadlines (SPEC.md §1.5): when each is due, the escalation chain, the job that reminds, escalates and expires."""
+"""Onboarding deadlines (SPEC.md §1.5): one table says which deadline runs in each status
+and how it is computed; the escalation chain; the job that reminds, escalates and expires."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from workplace.calendar import SHANGHAI, due_at, end_of_day
+from workplace.calendar import SHANGHAI, DueDate, add_working_days, working_deadline
 from workplace.exceptions import InvalidTransition
 from workplace.notifications import notify
 from workplace.roles import Role
@@ -39,21 +42,128 @@ logger = logging.getLogger(__name__)
 EARLIER_REASONS = (gettext_noop("Not resubmitted within 15 days."),)
 
 
-def resubmit_deadline(moment: dt.datetime) -> dt.datetime:
-    """End of the N-th calendar day (15 by default) after ``moment`` (Asia/Shanghai)."""
+# --- the deadline table (SPEC.md §1.5, §7) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How one onboarding deadline is given: the field that stores it, the parameter of
+    the onboarding rule set in force on the starting moment's date that says N, and
+    whether N counts working days (SPEC.md §7) or calendar days. A working-day deadline
+    keeps the calendar's fallback flag in ``fallback_field``; a calendar-day one never
+    consults the working-day calendar, so it has none."""
+
+    kind: str  # names the deadline in notices and their dedupe keys
+    field: str
+    parameter: str
+    working_days: bool
+    label: str
+    # What the job does once the deadline has passed: remind and escalate, or expire.
+    when_passed: str
+
+    @property
+    def fallback_field(self) -> str | None:
+        return f"{self.field}_fallback" if self.working_days else None
+
+
+SYSTEM_CHECK = DeadlineRule(
+    "system_check", "check_due", "check_working_days", True, gettext_lazy("System check due"), "escalate"
+)
+REVIEW = DeadlineRule("review", "review_due", "review_working_days", True, gettext_lazy("Review due"), "escalate")
+RESUBMIT = DeadlineRule(
+    "resubmit", "resubmit_due", "resubmit_calendar_days", False, gettext_lazy("Resubmit by"), "expire"
+)
+
+# Status → the deadline that runs in it. Statuses not listed run none. Every writer
+# (submit, the system check, send-back, the demo) and every reader (pages, API, admin,
+# the deadline job, the list's ordering and overdue filter) goes through this table.
+DEADLINE_TABLE: dict[str, DeadlineRule] = {
+    **dict.fromkeys(CHECK_STATUSES, SYSTEM_CHECK),
+    **dict.fromkeys(REVIEW_STATUSES, REVIEW),
+    ApplicationStatus.NEEDS_CHANGES: RESUBMIT,
+}
+DEADLINE_RULES: tuple[DeadlineRule, ...] = (SYSTEM_CHECK, REVIEW, RESUBMIT)
+
+
+def deadline_statuses(rule: DeadlineRule) -> frozenset[str]:
+    """The statuses in which ``rule``'s deadline runs."""
+    return frozenset(status for status, running in DEADLINE_TABLE.items() if running is rule)
+
+
+def deadline_compute(rule: DeadlineRule, moment: dt.datetime) -> DueDate:
+    """The deadline ``rule`` gives to something that started at ``moment``, with N from the
+    onboarding rule set in force on its date (Asia/Shanghai): the end of the N-th working
+    day after that date (fallback flag kept), or of the N-th calendar day after it."""
     local_date = moment.astimezone(SHANGHAI).date()
-    days = onboarding_rules(local_date).resubmit_calendar_days
-    return end_of_day(local_date + dt.timedelta(days=days))
+    days = getattr(onboarding_rules(local_date), rule.parameter)
+    if rule.working_days:
+        return working_deadline(moment, days)
+    return DueDate(local_date + dt.timedelta(days=days), False)
 
 
-def check_deadline(moment: dt.datetime) -> dt.datetime:
-    """The system check finishes within N working days (1 by default) of submission."""
-    return due_at(moment, onboarding_rules(moment.astimezone(SHANGHAI).date()).check_working_days)
+def deadline_fields(status: str, moment: dt.datetime, *, clear_others: bool = False) -> dict:
+    """The fields a move into ``status`` at ``moment`` writes: its deadline and, for a
+    working-day deadline, the fallback flag. ``clear_others`` also empties the other
+    deadlines (a (re)submission starts afresh)."""
+    rule = DEADLINE_TABLE[status]
+    due = deadline_compute(rule, moment)
+    fields = {}
+    if clear_others:
+        for other in DEADLINE_RULES:
+            fields[other.field] = None
+            if other.fallback_field:
+                fields[other.fallback_field] = False
+    fields[rule.field] = due.deadline
+    if rule.fallback_field:
+        fields[rule.fallback_field] = due.fallback
+    return fields
 
 
-def review_deadline(moment: dt.datetime) -> dt.datetime:
-    """A reviewer decides within N working days (3 by default) of entering in_review."""
-    return due_at(moment, onboarding_rules(moment.astimezone(SHANGHAI).date()).review_working_days)
+def application_deadline(application: Application, now: dt.datetime | None = None) -> dict | None:
+    """The deadline that runs in the application's status, for display: ``label``,
+    ``due`` (the last moment allowed), ``fallback`` (it counted a day of a year the
+    calendar does not know), ``overdue``; None when no deadline runs."""
+    rule = DEADLINE_TABLE.get(application.status)
+    if rule is None:
+        return None
+    due = getattr(application, rule.field)
+    if due is None:
+        return None
+    now = now or timezone.now()
+    return {
+        "kind": rule.kind,
+        "label": rule.label,
+        "due": due,
+        "fallback": bool(rule.fallback_field and getattr(application, rule.fallback_field)),
+        "overdue": due < now,
+    }
+
+
+def current_deadline_expression():
+    """The running deadline as a query expression (ordering, annotation)."""
+    return Case(*(When(status__in=deadline_statuses(rule), then=F(rule.field)) for rule in DEADLINE_RULES))
+
+
+def current_deadline_fallback_expression():
+    """The running deadline's fallback flag as a query expression."""
+    return Case(
+        *(
+            When(
+                status__in=deadline_statuses(rule), then=F(rule.fallback_field) if rule.fallback_field else Value(False)
+            )
+            for rule in DEADLINE_RULES
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def overdue_expression(now: dt.datetime) -> Q:
+    """Applications whose running deadline has passed at ``now``."""
+    condition = Q(pk__in=[])
+    for rule in DEADLINE_RULES:
+        condition |= Q(status__in=deadline_statuses(rule), **{f"{rule.field}__lt": now})
+    return condition
 
 
 def escalation_chain(application: Application, directory: RoleDirectory | None = None) -> list[list]:
@@ -85,9 +195,8 @@ def escalation_chain(application: Application, directory: RoleDirectory | None =
 def application_expire(*, application: Application, now: dt.datetime | None = None) -> bool:
     """Expire a needs_changes application whose resubmission deadline has passed."""
     now = now or timezone.now()
-    if application.status != ApplicationStatus.NEEDS_CHANGES or not application.resubmit_due:
-        return False
-    if application.resubmit_due >= now:
+    deadline = application_deadline(application, now)
+    if deadline is None or deadline["kind"] != RESUBMIT.kind or not deadline["overdue"]:
         return False
     # The period is the one the deadline was given with: the rule set in force when the
     # application was sent back.
@@ -112,21 +221,10 @@ def application_expire(*, application: Application, now: dt.datetime | None = No
     return True
 
 
-# --- deadlines (SPEC.md §1.5) ------------------------------------------------------
-
-# Statuses in which each deadline runs, and the field holding it.
-DEADLINES = {
-    "system_check": (CHECK_STATUSES, "check_due"),
-    "review": (REVIEW_STATUSES, "review_due"),
-}
-
-
 def escalation_level_due(due: dt.datetime, level: int) -> dt.datetime:
     """When level ``level`` is notified about a deadline ``due``: the reminder (level 0)
     once it has passed; the recruitment head and the operations director after the
     working days of the rule set in force on the deadline's date (1 and 2 by default)."""
-    from workplace.calendar import add_working_days
-
     if level == 0:
         return due
     day = due.astimezone(SHANGHAI).date()
@@ -150,9 +248,12 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
     directory = RoleDirectory()
     due_notices = []
     level_due_cache: dict[tuple, dt.datetime] = {}  # the calendar, asked once per date
-    for deadline_kind, (statuses, field) in DEADLINES.items():
+    for rule in DEADLINE_RULES:
+        if rule.when_passed != "escalate":
+            continue
+        deadline_kind, field = rule.kind, rule.field
         overdue = (
-            Application.objects.filter(status__in=statuses, **{f"{field}__lt": now})
+            Application.objects.filter(status__in=deadline_statuses(rule), **{f"{field}__lt": now})
             .select_related(
                 "merchant__recruiter",
                 "merchant__department__head__staff_profile__manager",
@@ -181,9 +282,9 @@ def onboarding_deadlines_process(*, now: dt.datetime | None = None) -> dict:
             continue
         if _deadline_notice(application, deadline_kind, due, level, recipient, dedupe_key):
             sent["escalations" if level else "reminders"] += 1
-    expiring = Application.objects.filter(status=ApplicationStatus.NEEDS_CHANGES, resubmit_due__lt=now).select_related(
-        "merchant__user"
-    )
+    expiring = Application.objects.filter(
+        status__in=deadline_statuses(RESUBMIT), **{f"{RESUBMIT.field}__lt": now}
+    ).select_related("merchant__user")
     for application in expiring:
         sent["expired"] += application_expire(application=application, now=now)
     return sent

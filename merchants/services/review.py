@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..selectors import onboarding_rules
 from .contracts import contract_render
-from .deadlines import resubmit_deadline
+from .deadlines import deadline_fields
 from .uploads import ALLOWED_MEDIA_TYPES, files_removed_on_failure, inspect_upload
 from .workflow import _notify_merchant, _require_reason, application_transition, lock_and_check, review_url
 
@@ -152,7 +152,7 @@ def application_request_changes(*, application: Application, by, reason: str) ->
             "decided_at": now,
             "decided_by": by,
             "decision_reason": reason,
-            "resubmit_due": resubmit_deadline(now),
+            **deadline_fields(ApplicationStatus.NEEDS_CHANGES, now),
         },
     )
     _notify_merchant(

@@ -22,7 +22,7 @@ from ..models import (
     Finding,
 )
 from ..selectors import onboarding_rules
-from .deadlines import resubmit_deadline, review_deadline
+from .deadlines import deadline_fields
 from .workflow import _format_moment, _notify_merchant, application_transition, review_assignees, review_url
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
                 to_status=ApplicationStatus.NEEDS_CHANGES,
                 # Stored untranslated, shown in the reader's language; the findings hold the details.
                 reason=gettext_noop("The system check found blocking problems."),
-                fields={"resubmit_due": resubmit_deadline(now)},
+                fields=deadline_fields(ApplicationStatus.NEEDS_CHANGES, now),
             )
             _notify_merchant(
                 application,
@@ -118,7 +118,7 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
             application_transition(
                 application=application,
                 to_status=ApplicationStatus.IN_REVIEW,
-                fields={"review_started_at": now, "review_due": review_deadline(now)},
+                fields={"review_started_at": now, **deadline_fields(ApplicationStatus.IN_REVIEW, now)},
             )
             for recipient in review_assignees(application):
                 notify(

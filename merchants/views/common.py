@@ -8,17 +8,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from workplace.roles import Role, has_role, roles_of
 
-from .. import checks, permissions, selectors
+from .. import checks, permissions, selectors, services
 from ..models import (
-    CHECK_STATUSES,
-    REVIEW_STATUSES,
     Application,
-    ApplicationStatus,
     Contract,
     DocumentKind,
 )
@@ -79,19 +74,9 @@ def _client_ip(request) -> str | None:
 
 
 def deadline_of(application, now=None) -> dict | None:
-    """The deadline that matters in the application's current status, for display."""
-    now = now or timezone.now()
-    if application.status in CHECK_STATUSES:
-        label, due = _("System check due"), application.check_due
-    elif application.status in REVIEW_STATUSES:
-        label, due = _("Review due"), application.review_due
-    elif application.status == ApplicationStatus.NEEDS_CHANGES:
-        label, due = _("Resubmit by"), application.resubmit_due
-    else:
-        return None
-    if due is None:
-        return None
-    return {"label": label, "due": due, "overdue": due < now}
+    """The deadline that matters in the application's current status, for display (label,
+    due, fallback, overdue), from ``services.deadlines.DEADLINE_TABLE``."""
+    return services.application_deadline(application, now)
 
 
 # --------------------------------------------------------------------------- checklist
