@@ -18,6 +18,11 @@ def url(application, name="review_detail"):
     return reverse(f"merchants:{name}", args=[application.pk])
 
 
+FORBIDDEN = "您没有执行该操作的权限。"
+NOT_FOUND = "未找到。"
+CSRF_FAILED = "CSRF验证失败"
+
+
 def evaluation_post(**changes):
     return {f"evaluation-{name}": value for name, value in {**EVALUATION, **changes}.items() if value is not False}
 
@@ -34,12 +39,18 @@ def test_it_shows_the_application_to_those_who_may_see_it(request, page_client, 
 
 @pytest.mark.parametrize("role", ["second_recruiter", "outside_head", "outside_recruiter"])
 def test_it_is_not_found_for_staff_outside_its_scope(request, page_client, role, assigned_application):
-    assert page_client(request.getfixturevalue(role)).get(url(assigned_application)).status_code == 404
+    response = page_client(request.getfixturevalue(role)).get(url(assigned_application))
+    assert response.status_code == 404
+    assert NOT_FOUND in response.content.decode()
+    assert assigned_application.company_name not in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["customer_service", "dept_head", "merchant_user", "other_merchant_user"])
 def test_it_is_refused_to_other_roles(request, page_client, role, assigned_application):
-    assert page_client(request.getfixturevalue(role)).get(url(assigned_application)).status_code == 403
+    response = page_client(request.getfixturevalue(role)).get(url(assigned_application))
+    assert response.status_code == 403
+    assert FORBIDDEN in response.content.decode()
+    assert assigned_application.company_name not in response.content.decode()
 
 
 def test_it_shows_the_documents_beside_the_entered_data(page_client, recruitment_head, assigned_application):
@@ -104,7 +115,7 @@ def test_a_head_assigns_a_recruiter(page_client, recruitment_head, second_recrui
     response = page_client(recruitment_head).post(
         url(assigned_application, "review_assign"), {"assign-recruiter": second_recruiter.pk}
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, url(assigned_application))
     assigned_application.refresh_from_db()
     assert assigned_application.assignee == second_recruiter
 
@@ -137,7 +148,7 @@ def test_it_records_a_site_visit_with_photos(page_client, recruiter, assigned_ap
         "visit-media": [png_file("shop.png")],
     }
     response = page_client(recruiter).post(url(assigned_application, "review_site_visit"), data)
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, url(assigned_application))
     visit = SiteVisit.objects.get(application=assigned_application)
     assert visit.media.get().kind == "photo"
     assigned_application.refresh_from_db()
@@ -169,9 +180,12 @@ def test_the_visit_media_are_served_to_staff_only(
     page_client(recruiter).post(url(assigned_application, "review_site_visit"), data)
     media = SiteVisit.objects.get().media.get()
     media_url = reverse("merchants:visit_media_file", args=[media.pk])
-    assert page_client(recruiter).get(media_url).status_code == 200
-    assert page_client(second_recruiter).get(media_url).status_code == 404
-    assert page_client(merchant_user).get(media_url).status_code == 403
+    served = page_client(recruiter).get(media_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"\x89PNG")
+    hidden = page_client(second_recruiter).get(media_url)
+    assert hidden.status_code == 404 and NOT_FOUND in hidden.content.decode()
+    refused = page_client(merchant_user).get(media_url)
+    assert refused.status_code == 403 and FORBIDDEN in refused.content.decode()
 
 
 # --- evaluation ----------------------------------------------------------------------
@@ -179,7 +193,7 @@ def test_the_visit_media_are_served_to_staff_only(
 
 def test_it_records_a_star_evaluation(page_client, recruiter, assigned_application):
     response = page_client(recruiter).post(url(assigned_application, "review_evaluation"), evaluation_post())
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, url(assigned_application))
     evaluation = Evaluation.objects.get(merchant=assigned_application.merchant)
     assert (str(evaluation.score), evaluation.merchant_class) == ("13.70", "II")
 
@@ -217,7 +231,7 @@ def test_a_head_approves_an_evaluated_application(page_client, recruitment_head,
     client = page_client(recruitment_head)
     client.post(url(assigned_application, "review_evaluation"), evaluation_post())
     response = client.post(url(assigned_application, "review_approve"))
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, url(assigned_application))
     assigned_application.refresh_from_db()
     assert assigned_application.status == ApplicationStatus.CONTRACT_SENT
 
@@ -242,8 +256,9 @@ def test_dining_needs_a_site_visit_before_approval(
 def test_a_recruiter_cannot_approve(page_client, recruiter, assigned_application):
     client = page_client(recruiter)
     client.post(url(assigned_application, "review_evaluation"), evaluation_post())
-    response = client.post(url(assigned_application, "review_approve"))
+    response = client.post(url(assigned_application, "review_approve"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
+    assert "Only a recruitment head or above may approve" in response.content.decode()
     assigned_application.refresh_from_db()
     assert assigned_application.status == ApplicationStatus.IN_REVIEW
 
@@ -270,6 +285,7 @@ def test_a_head_requests_changes(page_client, recruitment_head, merchant_user, a
 def test_rejecting_needs_a_reason(page_client, recruitment_head, assigned_application):
     response = page_client(recruitment_head).post(url(assigned_application, "review_reject"), {"reject-reason": "   "})
     assert response.status_code == 400
+    assert "reason" in response.context["reject_form"].errors
     assigned_application.refresh_from_db()
     assert assigned_application.status == ApplicationStatus.IN_REVIEW
 
@@ -283,8 +299,13 @@ def test_a_head_rejects(page_client, recruitment_head, assigned_application):
 def test_a_decision_on_a_closed_application_is_refused(page_client, recruitment_head, assigned_application):
     client = page_client(recruitment_head)
     client.post(url(assigned_application, "review_reject"), {"reject-reason": "不符合条件"})
-    response = client.post(url(assigned_application, "review_request_changes"), {"changes-reason": "再看看"})
+    response = client.post(
+        url(assigned_application, "review_request_changes"), {"changes-reason": "再看看"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 409
+    assert "This action is not allowed while the application is “Rejected”." in response.content.decode()
+    assigned_application.refresh_from_db()
+    assert assigned_application.status == ApplicationStatus.REJECTED
 
 
 @pytest.mark.parametrize(
@@ -301,16 +322,22 @@ def test_a_decision_on_a_closed_application_is_refused(page_client, recruitment_
 def test_actions_are_csrf_protected(page_client, recruitment_head, assigned_application, name):
     response = page_client(recruitment_head, enforce_csrf=True).post(url(assigned_application, name), {})
     assert response.status_code == 403
+    assert CSRF_FAILED in response.content.decode()
+    assigned_application.refresh_from_db()
+    assert assigned_application.status == ApplicationStatus.IN_REVIEW
 
 
 @pytest.mark.parametrize("name", ["review_assign", "review_approve", "review_reject"])
 def test_actions_need_a_post(page_client, recruitment_head, assigned_application, name):
-    assert page_client(recruitment_head).get(url(assigned_application, name)).status_code == 405
+    response = page_client(recruitment_head).get(url(assigned_application, name))
+    assert (response.status_code, response["Allow"]) == (405, "POST")
 
 
 def test_actions_on_an_unseen_application_are_not_found(page_client, outside_head, assigned_application):
     response = page_client(outside_head).post(url(assigned_application, "review_reject"), {"reject-reason": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 404 and NOT_FOUND in response.content.decode()
+    assigned_application.refresh_from_db()
+    assert assigned_application.status == ApplicationStatus.IN_REVIEW
 
 
 # --- queries -------------------------------------------------------------------------
