@@ -5,7 +5,9 @@ Walks every module of every app (a directory with ``apps.py``; migrations, tests
 locale, static and templates left out), reads its imports with ``ast`` — those inside
 functions too — and reports each import of an app that is not below the importer in
 ``ORDER``. An app missing from ``ORDER`` is reported as well, so a new app must take its
-place in the order first. Exit status 1 when anything is reported.
+place in the order first. No app imports the project package (``config``: settings, URLs,
+the Celery application), which sits above every app and imports them. Exit status 1
+when anything is reported.
 
     python3 scripts/check_imports.py
 """
@@ -19,6 +21,8 @@ from pathlib import Path
 
 # Lowest first: an app may import only the apps before it.
 ORDER = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation")
+# The project package: above every app (its URLs and Celery application import them).
+PROJECT_PACKAGES = ("config",)
 SKIPPED_DIRS = {"migrations", "tests", "locale", "static", "templates", "__pycache__"}
 
 
@@ -36,7 +40,8 @@ def imported_modules(tree: ast.AST):
 
 
 def edges(root: Path) -> list[tuple[str, str, str, int]]:
-    """(importer app, imported app, file, line) for every import between two apps."""
+    """(importer app, imported app or project package, file, line) for every import
+    between two apps and every import of the project package by an app."""
     apps = set(apps_in(root))
     found = []
     for app in sorted(apps):
@@ -49,7 +54,7 @@ def edges(root: Path) -> list[tuple[str, str, str, int]]:
                 tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
                 for line, module in imported_modules(tree):
                     target = module.split(".")[0]
-                    if target in apps and target != app:
+                    if (target in apps and target != app) or target in PROJECT_PACKAGES:
                         found.append((app, target, str(path.relative_to(root)), line))
     return found
 
@@ -63,7 +68,9 @@ def problems(root: Path) -> list[str]:
         if app not in rank
     ]
     for importer, imported, path, line in edges(root):
-        if importer in rank and imported in rank and rank[imported] >= rank[importer]:
+        if imported in PROJECT_PACKAGES:
+            report.append(f"{path}:{line}: {importer} imports {imported}, the project package above every app")
+        elif importer in rank and imported in rank and rank[imported] >= rank[importer]:
             report.append(f"{path}:{line}: {importer} imports {imported}, which is not below it")
     return report
 

@@ -29,9 +29,9 @@ class WorkplaceConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_migrate
 
-        if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem"):
-            from config.celery import ensure_file_broker_folders
+        from .broker import ensure_file_broker_folders, uses_file_broker
 
+        if uses_file_broker(getattr(settings, "CELERY_BROKER_URL", "")):
             ensure_file_broker_folders(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
 
         from . import roles

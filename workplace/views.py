@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu import Connection
 
+from .broker import ensure_file_broker_folders, uses_file_broker
 from .navigation import navigation_for
 from .notifications import mark_read
 from .roles import Role, has_role
@@ -71,10 +72,8 @@ def _check_broker():
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+    if uses_file_broker(settings.CELERY_BROKER_URL):
         # The file broker "connects" without its folder; check the folder itself.
-        from config.celery import ensure_file_broker_folders
-
         ensure_file_broker_folders(options)
         if not os.access(options["data_folder_in"], os.W_OK):
             raise RuntimeError("broker folder not writable")
