@@ -5,9 +5,10 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
+@shared_task(recovered_by="merchants.tasks.run_stalled_system_checks")
 def run_system_check(application_id: int) -> bool:
-    """The system check of one submitted application (enqueued on commit by submit)."""
+    """The system check of one submitted application (enqueued on commit by submit; a
+    check whose task was lost is run by ``run_stalled_system_checks``)."""
     return services.application_run_system_check(application_id=application_id) is not None
 
 
