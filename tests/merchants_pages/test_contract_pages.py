@@ -13,6 +13,10 @@ def sent(make_application, merchant_user, recruitment_head, recruiter):
     )
 
 
+FORBIDDEN = "您没有执行该操作的权限。"
+NOT_FOUND = "未找到。"
+
+
 def contract_url(application):
     return reverse("merchants:contract", args=[application.pk])
 
@@ -39,7 +43,7 @@ def test_it_signs_with_typed_name_and_consent(page_client, merchant_user, sent):
     response = page_client(merchant_user).post(
         contract_url(sent), {"signer_name": "张三", "consent": "on"}, REMOTE_ADDR="10.1.2.3"
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, contract_url(sent))
     sent.refresh_from_db()
     assert sent.status == ApplicationStatus.SIGNED
     assert sent.merchant.status == MerchantStatus.ACTIVE
@@ -67,6 +71,7 @@ def test_signing_needs_consent_in_english(page_client, merchant_user, sent):
 
 def test_signing_needs_a_name_in_chinese(page_client, merchant_user, sent):
     response = page_client(merchant_user).post(contract_url(sent), {"signer_name": "", "consent": "on"})
+    assert response.status_code == 400
     assert response.context["form"].errors["signer_name"] == ["该字段是必填项。"]
 
 
@@ -74,25 +79,36 @@ def test_signing_is_csrf_protected(page_client, merchant_user, sent):
     response = page_client(merchant_user, enforce_csrf=True).post(
         contract_url(sent), {"signer_name": "张三", "consent": "on"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and "CSRF验证失败" in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == ApplicationStatus.CONTRACT_SENT
 
 
 def test_another_merchant_cannot_see_or_sign_it(page_client, other_merchant_user, sent):
     client = page_client(other_merchant_user)
-    assert client.get(contract_url(sent)).status_code == 404
-    assert client.post(contract_url(sent), {"signer_name": "李四", "consent": "on"}).status_code == 404
-    assert client.get(reverse("merchants:contract_pdf", args=[sent.pk])).status_code == 404
+    for response in (
+        client.get(contract_url(sent)),
+        client.post(contract_url(sent), {"signer_name": "李四", "consent": "on"}),
+        client.get(reverse("merchants:contract_pdf", args=[sent.pk])),
+    ):
+        assert response.status_code == 404
+        assert NOT_FOUND in response.content.decode() and sent.company_name not in response.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == ApplicationStatus.CONTRACT_SENT
 
 
 def test_staff_who_see_the_application_get_the_pdf(page_client, recruiter, outside_head, sent):
     pdf_url = reverse("merchants:contract_pdf", args=[sent.pk])
-    assert page_client(recruiter).get(pdf_url).status_code == 200
-    assert page_client(outside_head).get(pdf_url).status_code == 404
+    served = page_client(recruiter).get(pdf_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
+    hidden = page_client(outside_head).get(pdf_url)
+    assert hidden.status_code == 404 and NOT_FOUND in hidden.content.decode()
 
 
 def test_there_is_no_contract_before_approval(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
-    assert page_client(merchant_user).get(contract_url(application)).status_code == 404
+    response = page_client(merchant_user).get(contract_url(application))
+    assert response.status_code == 404 and NOT_FOUND in response.content.decode()
 
 
 def test_a_second_signature_is_not_offered(page_client, merchant_user, make_application, recruitment_head, recruiter):

@@ -34,4 +34,6 @@ def test_it_shows_only_the_merchants_own(page_client, other_merchant_user, make_
 
 @pytest.mark.parametrize("role", ["recruiter", "customer_service"])
 def test_staff_are_refused(request, page_client, role):
-    assert page_client(request.getfixturevalue(role)).get(URL).status_code == 403
+    response = page_client(request.getfixturevalue(role)).get(URL)
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode() and b"rates-table" not in response.content

@@ -43,7 +43,9 @@ def test_company_wide_roles_see_everything(request, page_client, role, assigned_
 
 @pytest.mark.parametrize("role", ["customer_service", "dept_head", "merchant_user"])
 def test_other_roles_are_refused(request, page_client, role):
-    assert page_client(request.getfixturevalue(role)).get(URL).status_code == 403
+    response = page_client(request.getfixturevalue(role)).get(URL)
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode() and "rows" not in (response.context or {})
 
 
 def test_anonymous_visitors_are_sent_to_log_in(page_client):
