@@ -61,3 +61,24 @@ def test_the_demo_adds_nothing_without_merchants():
     workplace_demo.seed(context)
     demo.seed(context)
     assert not Complaint.objects.exists()
+
+
+def test_the_real_demo_gives_service_and_quality_head_work(settings):
+    """``seed_demo`` as a visitor runs it: the demo logins ``service`` and
+    ``quality_head`` open queues with work in them, overdue work first."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    users = get_user_model().objects
+    service, head = users.get(username="service"), users.get(username="quality_head")
+    cs_queue = queues.customer_service_queue(user=service)
+    assert cs_queue.filter(is_overdue=True).exists()
+    assert set(cs_queue.values_list("status", flat=True)) >= {"received", "investigating", "follow_up"}
+    assert set(queues.responsible_queue(user=head).values_list("status", flat=True)) == {
+        "awaiting_solution",
+        "implementing",
+    }
+    assert set(Complaint.objects.values_list("dispute_level", flat=True)) == {1, 2, 3}
+    assert Complaint.objects.filter(merchant__user__isnull=False).exists()
