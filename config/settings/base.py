@@ -98,7 +98,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reusing one client per connection pool (workplace.cache).
+    CACHES = {"default": {"BACKEND": "workplace.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that stops answering fails a cache call within a second (the caller falls
+    # back, CONTRIBUTING.md "Outages") instead of holding the request until the OS gives up.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -240,7 +244,17 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # a broker that needs no server (files under var/celery), worker and beat started by the
 # run script next to the web server.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+if REDIS_URL:
+    # Publishing happens after a request's commit: a Redis that stops answering must give
+    # up within seconds (a task it loses is done by its sweep, workplace.tasks).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 3}
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+else:
     _celery_dir = VAR_DIR / "celery"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "queue"),
