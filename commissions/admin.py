@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merchants.selectors import merchants_for_user
+from workplace.people import person_column
 from workplace.roles import MANAGEMENT_LADDER, ladder_rank
 from workplace.rule_admin import DatedRuleAdmin
 
@@ -119,15 +120,22 @@ class ApprovalRuleSetAdmin(DatedRuleAdmin):
     date_hierarchy = "effective_from"
 
 
+def _label(model, field):
+    """A column's heading: the model field's own verbose name (already translated)."""
+    return model._meta.get_field(field).verbose_name
+
+
 class ApprovalStepInline(admin.TabularInline):
     model = ApprovalStep
     extra = 0
     can_delete = False
+    # People by name (workplace.people.display_name), as on every other page.
+    decided_by_name = person_column("decided_by", _label(ApprovalStep, "decided_by"))
     fields = [
         "position",
         "role",
         "activated_at",
-        "decided_by",
+        "decided_by_name",
         "decided_as",
         "decision",
         "comment",
@@ -135,6 +143,9 @@ class ApprovalStepInline(admin.TabularInline):
         "decided_at",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -147,8 +158,12 @@ class StatusChangeInline(admin.TabularInline):
     model = RateRequestStatusChange
     extra = 0
     can_delete = False
-    fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
+    changed_by_name = person_column("changed_by", _label(RateRequestStatusChange, "changed_by"))
+    fields = ["from_status", "to_status", "reason", "changed_by_name", "changed_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -182,13 +197,20 @@ class RateRequestAdmin(ReadOnlyAdmin):
         "display_ratio",
         "required_role",
         "status",
-        "requested_by",
+        "requested_by_name",
         "created_at",
     ]
+    requested_by_name = person_column("requested_by", _label(RateRequest, "requested_by"))
+    readonly_fields = ["requested_by_name"]
     list_filter = ["status", "kind", "required_role"]
     search_fields = ["merchant__name", "reason"]
     list_select_related = ["merchant", "requested_by"]
     date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        # The record's page names the requester too, in the requester's place.
+        fields = [name for name in super().get_fields(request, obj) if name != "requested_by_name"]
+        return ["requested_by_name" if name == "requested_by" else name for name in fields]
 
     def get_queryset(self, request):
         return selectors.rate_requests_for_user(request.user, super().get_queryset(request))

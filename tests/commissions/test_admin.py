@@ -165,3 +165,27 @@ def test_bands_in_order_are_accepted(admin_client, general_manager_from):
         ("general_manager", general_manager_from, "on"),
     ]
     assert admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands)).status_code == 302
+
+
+def test_the_admin_names_people_instead_of_their_usernames(admin_client, recruiter, recruitment_head):
+    from commissions.services import rate_request_reject
+    from workplace.people import display_name
+
+    recruiter.first_name, recruiter.last_name = "明", "徐"
+    recruiter.save(update_fields=["first_name", "last_name"])
+    recruitment_head.first_name, recruitment_head.last_name = "芳", "李"
+    recruitment_head.save(update_fields=["first_name", "last_name"])
+    rate_request = make_request(recruiter, "5.00")
+    rate_request_reject(user=recruitment_head, rate_request=rate_request, reason="费率过低")
+
+    listing = admin_client.get("/admin/commissions/raterequest/").content.decode()
+    assert f'<td class="field-requested_by_name">{display_name(recruiter)}</td>' in listing
+    assert f">{recruiter.username}<" not in listing
+
+    page = admin_client.get(f"/admin/commissions/raterequest/{rate_request.pk}/change/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    # The requester on the record, the decider of the step, who moved the status.
+    assert content.count(display_name(recruiter)) >= 1
+    assert content.count(display_name(recruitment_head)) >= 2
+    assert f">{recruiter.username}<" not in content and f">{recruitment_head.username}<" not in content
