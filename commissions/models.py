@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from merchants.models import Category
+from merchants.models import Category, in_force_label
 from workplace.roles import MANAGEMENT_LADDER, Role
 from workplace.workflow import StatusChange
 
@@ -109,7 +109,7 @@ class ApprovalRuleSet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.effective_from}"
+        return in_force_label(self.effective_from)
 
 
 class RequestKind(models.TextChoices):

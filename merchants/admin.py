@@ -9,8 +9,10 @@ from django.contrib import admin, messages
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,9 @@ from .models import (
     SiteVisit,
     SiteVisitMedia,
     Terminal,
+    TerminalStatusChange,
 )
+from .services.terminals import terminal_create_check, terminal_remove_check
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -55,11 +59,18 @@ class MerchantStatusChangeInline(StatusChangeInline):
     model = MerchantStatusChange
 
 
-class TerminalInline(admin.TabularInline):
+class TerminalStatusChangeInline(StatusChangeInline):
+    model = TerminalStatusChange
+
+
+class TerminalInline(ReadOnlyInline):
+    """The merchant's terminals, read here; adding and removing go through the terminal
+    pages (``TerminalAdmin``), which call the services and write the history."""
+
     model = Terminal
-    extra = 0
     fields = ["serial", "installed_on", "removed_on", "pays_service_fee"]
-    can_delete = False
+    readonly_fields = fields
+    show_change_link = True
 
 
 class ReasonForm(forms.Form):
@@ -102,6 +113,22 @@ class MerchantAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.merchants_for_user(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("POS terminals"))
+    def add_terminal_link(self, merchant):
+        if merchant is None or merchant.pk is None:
+            return ""
+        url = reverse("admin:merchants_terminal_add") + "?" + urlencode({"merchant": merchant.pk})
+        return format_html('<a class="addlink" href="{}" id="add-terminal">{}</a>', url, _("Add a terminal"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "add_terminal_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and request.user.has_perm("merchants.add_terminal"):
+            fieldsets.append((_("POS terminals"), {"fields": ["add_terminal_link"]}))
+        return fieldsets
 
     def has_add_permission(self, request):
         # Merchants come into being with their application (the portal) only.
@@ -311,13 +338,76 @@ class ContractAdmin(admin.ModelAdmin):
         return False
 
 
+class TerminalAddForm(forms.ModelForm):
+    """A new terminal, checked by ``services.terminal_create_check`` (refusals next to
+    their field) and saved by ``services.terminal_create`` (with its history row)."""
+
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Terminal
+        fields = ["merchant", "serial", "installed_on", "pays_service_fee"]
+
+    user = None  # set by TerminalAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        merchant = cleaned.get("merchant")
+        if merchant is None or "serial" in self.errors or "installed_on" in self.errors:
+            return cleaned
+        try:
+            cleaned["serial"] = terminal_create_check(
+                merchant=merchant, by=self.user, serial=cleaned.get("serial"), installed_on=cleaned.get("installed_on")
+            )
+        except ApplicationError as error:
+            self.add_error(error.field if error.field in self.fields else "merchant", error.message)
+        return cleaned
+
+    def validate_unique(self):
+        # The service's check says it, once, in its own words.
+        pass
+
+
+class TerminalRemoveForm(forms.ModelForm):
+    """Removing a terminal (退机): the date and a note; ``services.terminal_remove``
+    saves it with its history row. Nothing else of a terminal changes here."""
+
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Terminal
+        fields = ["removed_on"]
+
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        removed_on = cleaned.get("removed_on")
+        if "removed_on" in self.errors or removed_on is None:
+            return cleaned
+        current = Terminal.objects.select_related("merchant").get(pk=self.instance.pk)
+        try:
+            terminal_remove_check(terminal=current, by=self.user, removed_on=removed_on)
+        except ApplicationError as error:
+            self.add_error("removed_on", error.message)
+        return cleaned
+
+    def validate_unique(self):
+        # The service's check covers the date order, in its own words.
+        pass
+
+
 @admin.register(Terminal)
 class TerminalAdmin(admin.ModelAdmin):
+    """Terminals in scope. Adding and removing go through the services (their checks and
+    history); a removed terminal is read only."""
+
     list_display = ["serial", "merchant", "installed_on", "removed_on", "pays_service_fee"]
     list_filter = ["pays_service_fee", "merchant__district"]
     search_fields = ["serial", "merchant__name"]
     list_select_related = ["merchant"]
     autocomplete_fields = ["merchant"]
+    inlines = [TerminalStatusChangeInline]
 
     def get_queryset(self, request):
         return selectors.terminals_for_user(request.user, super().get_queryset(request))
@@ -327,6 +417,44 @@ class TerminalAdmin(admin.ModelAdmin):
         if db_field.name == "merchant":
             kwargs["queryset"] = selectors.merchants_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = TerminalRemoveForm if obj is not None else TerminalAddForm
+        kwargs["form"] = type(base.__name__, (base,), {"user": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["merchant", "serial", "installed_on", "pays_service_fee", "reason"]
+        fields = ["merchant", "serial", "installed_on", "pays_service_fee", "removed_on"]
+        return fields if obj.removed_on else [*fields, "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["merchant", "serial", "installed_on", "pays_service_fee"]
+
+    def has_change_permission(self, request, obj=None):
+        # A removed terminal is history: read only.
+        if obj is not None and obj.removed_on:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("reason", "")
+        if change:
+            if "removed_on" in form.changed_data and obj.removed_on:
+                services.terminal_remove(terminal=obj, by=request.user, removed_on=obj.removed_on, reason=reason)
+            return
+        terminal = services.terminal_create(
+            merchant=obj.merchant,
+            by=request.user,
+            serial=obj.serial,
+            installed_on=obj.installed_on,
+            pays_service_fee=obj.pays_service_fee,
+            reason=reason,
+        )
+        obj.pk, obj.created_at = terminal.pk, terminal.created_at
 
     def has_delete_permission(self, request, obj=None):
         return False

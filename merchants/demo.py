@@ -32,7 +32,6 @@ from .models import (
     MerchantStatus,
     MerchantStatusChange,
     Segment,
-    Terminal,
 )
 from .samples import pdf_bytes, png_bytes
 
@@ -189,7 +188,7 @@ def _profile(index: int, category: str, district: str) -> dict:
     }
 
 
-def _documents(application, user, *, index: int, expired: bool = False) -> None:
+def _documents(application, user, *, index: int, lapsing: bool = False) -> None:
     kinds = (
         [DocumentKind.ORG_REGISTRATION, DocumentKind.LEGAL_REP_ID]
         if application.entity_type == EntityType.NON_ENTERPRISE
@@ -200,8 +199,10 @@ def _documents(application, user, *, index: int, expired: bool = False) -> None:
         content = pdf_bytes(f"Certificate {index}-{position}") if position == 0 else png_bytes(3, 2, (40, 90, 160))
         name = "licence.pdf" if position == 0 else "id-card.png"
         valid_until = today + dt.timedelta(days=365 * 5 + index)
-        if expired and position == 0:
-            valid_until = today - dt.timedelta(days=20)
+        if lapsing and position == 0:
+            # Valid the day it is submitted (a submit with an expired one is refused),
+            # expired by the time the check runs.
+            valid_until = today
         services.document_add(
             application=application,
             user=user,
@@ -220,14 +221,16 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
         if index % 2:
             _documents(application, user, index=index)
         return
-    _documents(application, user, index=index, expired=final_state == "needs_changes_check")
+    _documents(application, user, index=index, lapsing=final_state == "needs_changes_check")
     if final_state == "withdrawn":
         services.application_withdraw(application=application, user=user, reason="暂不加盟")
         return
     services.application_submit(application=application, user=user)
     if final_state == "submitted":
         return
-    services.application_run_system_check(application_id=application.pk)
+    # The check of the application whose licence lapses runs the next day and finds it expired.
+    checked_on = timezone.localdate(now) + dt.timedelta(days=final_state == "needs_changes_check")
+    services.application_run_system_check(application_id=application.pk, today=checked_on)
     application.refresh_from_db()
     if final_state == "needs_changes_check":
         return
@@ -282,16 +285,23 @@ def _seed_one(*, index, final_state, category, district, recruiter, head, user, 
     Contract.objects.filter(application=application).update(signed_at=signed_at)
     MerchantStatusChange.objects.filter(merchant=merchant, to_status=MerchantStatus.ACTIVE).update(changed_at=signed_at)
     installed_on = (signed_at + dt.timedelta(days=3)).astimezone(SHANGHAI).date()
-    for number in range(1 + index % 2):
-        Terminal.objects.create(
+    merchant.refresh_from_db()
+    # Through the terminal services, so each has its history (who installed, who removed).
+    terminals = [
+        services.terminal_create(
             merchant=merchant,
+            by=recruiter,
             serial=f"FY{DISTRICTS[district]}{index:03d}{number}",
             installed_on=installed_on,
             pays_service_fee=index % 4 != 0,
         )
-    merchant.refresh_from_db()
+        for number in range(1 + index % 2)
+    ]
     if final_state == "suspended":
         services.merchant_suspend(merchant=merchant, by=recruiter, reason="商户装修停业一个月。")
     elif final_state == "terminated":
         services.merchant_terminate(merchant=merchant, by=recruiter, reason="商户退机：经营不善关店。")
-        Terminal.objects.filter(merchant=merchant).update(removed_on=timezone.localdate(now))
+        for terminal in terminals:
+            services.terminal_remove(
+                terminal=terminal, by=recruiter, removed_on=timezone.localdate(now), reason="商户关店退机。"
+            )

@@ -7,6 +7,7 @@ application carries the onboarding workflow, whose allowed moves are the data in
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePosixPath
 
@@ -15,6 +16,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workplace.workflow import StatusChange
+
+# The data migrations date the rule sets they seed 2000-01-01, meaning "from the start".
+INITIAL_EFFECTIVE_FROM = dt.date(2000, 1, 1)
+
+
+def in_force_label(effective_from: dt.date) -> str:
+    """How a dated rule set reads: the seeded one as the initial rules, never by its
+    2000-01-01 placeholder; a later one by the date it took effect."""
+    if effective_from <= INITIAL_EFFECTIVE_FROM:
+        return str(_("initial rules, in force from the start"))
+    return str(_("in force since %(date)s") % {"date": f"{effective_from:%Y-%m-%d}"})
 
 
 class Category(models.TextChoices):
@@ -512,6 +524,33 @@ class Terminal(models.Model):
     def __str__(self):
         return self.serial
 
+    @property
+    def status(self) -> str:
+        return TerminalStatus.REMOVED if self.removed_on else TerminalStatus.INSTALLED
+
+
+class TerminalStatus(models.TextChoices):
+    INSTALLED = "installed", _("Installed")
+    REMOVED = "removed", _("Removed")
+
+
+class TerminalStatusChange(StatusChange):
+    """A terminal's installation and removal (who, when, why), written by
+    ``services.terminal_create`` and ``terminal_remove`` whatever the surface. Never deleted."""
+
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("POS terminal"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=30, choices=TerminalStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=TerminalStatus.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("terminal history entry")
+        verbose_name_plural = _("terminal history")
+
+    def __str__(self):
+        return f"{self.terminal_id}: {self.from_status or '—'} → {self.to_status}"
+
 
 # SPEC.md §1 defaults; the migration seeds the first rule set with them.
 DEFAULT_CHECK_WORKING_DAYS = 1
@@ -581,7 +620,7 @@ class OnboardingRuleSet(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.effective_from}"
+        return in_force_label(self.effective_from)
 
     @property
     def max_document_bytes(self) -> int:
