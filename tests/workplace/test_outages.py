@@ -160,3 +160,47 @@ def test_dated_rules_are_read_from_the_database_with_the_cache_down():
         first = rules.in_force(OnboardingRuleSet)
         again = rules.in_force(OnboardingRuleSet)
     assert first.pk == again.pk == OnboardingRuleSet.objects.order_by("-effective_from").first().pk
+
+
+# --- a Redis that accepts connections and never answers ------------------------------
+
+_HUNG_REDIS = """
+import json, sys, time
+import django
+django.setup()
+from django.core.cache import cache
+from workplace.tasks import deliver_email
+waited = {}
+for name, call in {"cache": lambda: cache.get("x"), "broker": lambda: deliver_email.apply_async(args=(1,))}.items():
+    started = time.monotonic()
+    try:
+        call()
+        waited[name] = "answered"
+    except Exception as error:
+        waited[name] = [type(error).__name__, time.monotonic() - started]
+print(json.dumps(waited))
+"""
+
+
+def test_a_redis_that_never_answers_fails_fast_with_the_deployment_settings():
+    """Without socket timeouts both clients wait for ever; the settings bound the wait."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)  # the kernel completes the handshake; nothing ever reads or answers
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "REDIS_URL": f"redis://127.0.0.1:{hung.getsockname()[1]}/0",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", _HUNG_REDIS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+    waited = json.loads(result.stdout.strip().splitlines()[-1])
+    assert waited["cache"][0] == "TimeoutError" and waited["cache"][1] < 2.5, waited
+    assert waited["broker"][0] == "OperationalError" and waited["broker"][1] < 8, waited
