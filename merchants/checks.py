@@ -45,6 +45,10 @@ class Finding:
     def message(self) -> str:
         return finding_message(self.code, self.params)
 
+    @property
+    def field(self) -> str:
+        return finding_field(self.code)
+
 
 # Stable codes and their messages (English source, translated in locale/).
 MESSAGES = {
@@ -68,6 +72,42 @@ MESSAGES = {
     "district_missing": _("The district of the business address is missing."),
     "legal_rep_name_missing": _("The name of the legal representative is missing."),
 }
+
+
+# The input each finding is about: a field of the application's profile, or its
+# certificates ("documents", the API's ``/documents/``). A refused submit names them.
+DOCUMENTS_FIELD = "documents"
+FINDING_FIELDS = {
+    "missing_document": DOCUMENTS_FIELD,
+    "uscc_missing": "uscc",
+    "uscc_invalid": "uscc",
+    "id_number_missing": "legal_rep_id_number",
+    "id_number_invalid": "legal_rep_id_number",
+    "id_birth_date_invalid": "legal_rep_id_number",
+    "id_region_unverified": "legal_rep_id_number",
+    "document_expired": DOCUMENTS_FIELD,
+    "document_expiring": DOCUMENTS_FIELD,
+    "file_type_invalid": DOCUMENTS_FIELD,
+    "file_too_large": DOCUMENTS_FIELD,
+    "file_missing": DOCUMENTS_FIELD,
+    "address_missing": "address",
+    "district_missing": "district",
+    "legal_rep_name_missing": "legal_rep_name",
+}
+
+
+def finding_field(code: str) -> str:
+    """The input a finding is about (``documents`` for anything about a certificate)."""
+    return FINDING_FIELDS.get(code, DOCUMENTS_FIELD)
+
+
+def field_label(name: str) -> str:
+    """The field's name in the reader's language, as the profile form labels it."""
+    from .models import Application
+
+    if name == DOCUMENTS_FIELD:
+        return str(_("Certificates"))
+    return str(Application._meta.get_field(name).verbose_name)
 
 
 def finding_message(code: str, params: dict | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.contrib.auth import get_user_model
@@ -11,11 +12,14 @@ from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 from workplace.roles import Role, roles_of
+from workplace.tasks import enqueue_on_commit
 
+from .. import checks
 from ..models import (
     Application,
     ApplicationStatus,
     Category,
+    Document,
     EntityType,
     Merchant,
     MerchantStatus,
@@ -23,6 +27,7 @@ from ..models import (
 )
 from ..selectors import application_in_progress
 from .deadlines import deadline_fields
+from .system_check import application_checks, document_facts
 from .workflow import application_transition, lock_and_check
 
 logger = logging.getLogger(__name__)
@@ -149,11 +154,53 @@ def application_update(*, application: Application, user, data: dict) -> Applica
     return application
 
 
+class SubmitRefused(ApplicationError):
+    """The pre-check found blocking problems (400): nothing is submitted. ``findings``
+    holds them; the body names each field at fault with its messages, and lists them as
+    the detail's ``findings`` do."""
+
+    default_code = "blocking_findings"
+
+    def __init__(self, findings: list[checks.Finding]):
+        self.findings = findings
+        by_field: dict[str, list[str]] = {}
+        for finding in findings:
+            by_field.setdefault(finding.field, []).append(str(finding.message))
+        super().__init__(
+            _("The application cannot be submitted yet: fix the blocking points listed first."),
+            extra={
+                **by_field,
+                "findings": [
+                    {"field": f.field, "code": f.code, "message": str(f.message), "blocking": f.blocking}
+                    for f in findings
+                ],
+            },
+        )
+
+
+def submit_blockers(application: Application, *, today: dt.date) -> list[checks.Finding]:
+    """The blocking findings the system check would report now, known before submitting
+    (completeness, check characters, expiry, file type and size as stored at upload,
+    address): a submit with any of them is refused rather than bounced to needs_changes."""
+    documents = [
+        document_facts(document, read_file=False)
+        for document in Document.objects.filter(application=application).order_by("kind", "id")
+    ]
+    return [f for f in application_checks(application, documents=documents, today=today) if f.blocking]
+
+
 @transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
-    """Submit (or resubmit after changes); the system check runs right after commit."""
+    """Submit (or resubmit after changes); the system check runs right after commit.
+    Refused (``SubmitRefused``, 400, nothing written) while the pre-check has blocking
+    findings."""
     lock_and_check(application=application, user=user, action="submit")
     now = timezone.now()
+    # The profile as it is now, under the lock (a copy read before it may be stale).
+    application.refresh_from_db(fields=list(PROFILE_FIELDS))
+    blockers = submit_blockers(application, today=timezone.localdate(now))
+    if blockers:
+        raise SubmitRefused(blockers)
     application_transition(
         application=application,
         to_status=ApplicationStatus.SUBMITTED,
@@ -167,8 +214,7 @@ def application_submit(*, application: Application, user) -> Application:
     _sync_merchant_profile(application)
     from ..tasks import run_system_check
 
-    application_id = application.pk
-    transaction.on_commit(lambda: run_system_check.delay(application_id))
+    enqueue_on_commit(run_system_check, application.pk)
     return application
 
 

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 
 from workplace import services as workplace_services
 from workplace.exceptions import ApplicationError
+from workplace.network import client_ip
 from workplace.roles import Role, has_role, roles_of
 
-from .. import extensions, selectors, services
+from .. import checks, extensions, selectors, services
 from ..forms import (
     ApplicationProfileForm,
     DocumentUploadForm,
@@ -38,10 +39,10 @@ from ..models import (
     Document,
     MerchantStatus,
 )
+from ..services.applications import SubmitRefused
 from .common import (
     REVIEW_PAGE_ROLES,
     _application_for,
-    _client_ip,
     _get_or_404,
     _has_contract,
     _latest_findings,
@@ -252,6 +253,14 @@ def application_submit(request, pk):
     application = _application_for(request, pk)
     try:
         application = services.application_submit(application=application, user=request.user)
+    except SubmitRefused as error:
+        # Nothing submitted: the page again, the blocking points listed by field.
+        context = _merchant_detail_context(request, application)
+        context["submit_refusal"] = {
+            "message": error.message,
+            "points": [{"field": checks.field_label(f.field), "message": f.message} for f in error.findings],
+        }
+        return render(request, "merchants/portal/application.html", context, status=400)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -295,7 +304,7 @@ def contract(request, pk):
                 user=request.user,
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except ApplicationError as error:
             form.add_service_error(error)
@@ -315,10 +324,13 @@ def contract(request, pk):
 
 @login_required
 def contract_pdf(request, pk):
-    """The contract PDF (the signed one when ``?signed=1``), to the merchant and to staff
-    who may see the application."""
+    """The contract PDF, to the merchant and to staff who may see the application: the
+    signed one (with its signature block) once signed, the draft before, as the API's
+    ``contract.pdf``. ``?signed=1`` asks for the signed one only (404 before signing);
+    ``?signed=0`` for the draft as rendered on approval."""
     contract = _contract_for(request, pk)
-    signed = request.GET.get("signed") == "1"
+    wanted = request.GET.get("signed")
+    signed = wanted == "1" or (wanted != "0" and bool(contract.signed_pdf))
     field = contract.signed_pdf if signed else contract.rendered_pdf
     if not field:
         raise Http404

@@ -91,8 +91,15 @@ def test_a_merchant_is_onboarded_from_registration_to_signed_contract(
     # Before uploading, the checklist says what is missing.
     assert page.locator(".checklist [data-kind=business_licence] .checklist-missing").is_visible()
     assert page.locator(".checklist [data-kind=legal_rep_id] .checklist-missing").is_visible()
-    assert page.locator("#precheck [data-code=missing_document]").count() == 2
+    assert page.locator("#precheck .finding").count() == 2
+    assert "missing_document" not in page.content()  # messages, never internal codes
     snapshot(page, "1-application-draft")
+    # Submitting now is refused on the page, each point by field; nothing is submitted.
+    page.click("#submit-application")
+    page.wait_for_load_state()
+    assert page.locator("#submit-refused .submit-refused-point").count() == 2
+    assert page.text_content("#submit-refused .submit-refused-point strong").strip() == "证件"
+    assert Application.objects.get(merchant__user__username=MERCHANT["username"]).status == ApplicationStatus.DRAFT
 
     upload(page, "business_licence", VALID_USCC, next_year, "营业执照.png", "image/png", png_bytes())
     upload(page, "legal_rep_id", VALID_ID_NUMBER, "2036-05-01", "身份证.pdf", "application/pdf", pdf_bytes())

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from merchants import services
-from merchants.models import ApplicationStatus, Category
+from merchants.models import Application, ApplicationStatus, Category
 from merchants.samples import pdf_bytes, png_bytes
 from scoring import services as scoring_services
 from tests.factories.merchants import ApplicationFactory, complete_documents
@@ -48,6 +48,13 @@ def make_application(db, merchant_user, recruiter, department, django_capture_on
         return application
 
     return make
+
+
+def behind_the_precheck(application, **fields):
+    """Change a submitted application as only a direct write could: the system check then
+    meets a blocking problem the pre-check at submit did not see (a submit with one it
+    can see is refused: tests/merchants/test_submit_precheck.py)."""
+    Application.objects.filter(pk=application.pk).update(**fields)
 
 
 def advance(application, status, *, user, reviewer, recruiter):

@@ -3,7 +3,7 @@ import pytest
 from merchants.models import Application, ApplicationStatus, DocumentKind, MerchantStatus
 from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
 
-from .conftest import upload
+from .conftest import behind_the_precheck, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,30 +47,32 @@ def test_staff_may_not_create_applications(client_for, recruiter):
 
 def test_it_uploads_submits_and_shows_findings(client_for, merchant_user, django_capture_on_commit_callbacks):
     client = client_for(merchant_user)
-    application_id = client.post(URL, {**PROFILE, "legal_rep_id_number": "11010519850312124"}, format="json").json()[
-        "id"
-    ]
-    response = client.post(
-        f"{URL}{application_id}/documents/",
-        {"kind": "business_licence", "file": upload(), "number": "123", "valid_until": "2030-01-01"},
-        format="multipart",
-    )
-    assert response.status_code == 201, response.json()
+    application_id = client.post(URL, PROFILE, format="json").json()["id"]
+    for kind in ("business_licence", "legal_rep_id"):
+        response = client.post(
+            f"{URL}{application_id}/documents/",
+            {"kind": kind, "file": upload(), "number": "123", "valid_until": "2030-01-01"},
+            format="multipart",
+        )
+        assert response.status_code == 201, response.json()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{URL}{application_id}/submit/")
+        # Changed before the check runs, behind the pre-check: the check sends it back.
+        behind_the_precheck(Application.objects.get(pk=application_id), address="")
     assert response.status_code == 200
+    assert response.json()["status"] == "submitted"
     body = client.get(f"{URL}{application_id}/").json()
     assert body["status"] == "needs_changes"
-    codes = {finding["code"] for finding in body["findings"]}
-    assert codes == {"missing_document", "id_number_invalid"}
-    assert all(finding["blocking"] and finding["message"] for finding in body["findings"])
+    assert [(f["code"], f["blocking"]) for f in body["findings"]] == [("address_missing", True)]
+    assert body["findings"][0]["message"] == "未填写经营地址。"
 
 
 def test_findings_read_in_the_callers_language(client_for, make_application):
-    application = make_application("documents", legal_rep_id_number="")
+    application = make_application("documents")
     from merchants.services import application_run_system_check, application_submit
 
     application_submit(application=application, user=application.merchant.user)
+    behind_the_precheck(application, legal_rep_id_number="")
     application_run_system_check(application_id=application.pk)
     client = client_for(application.merchant.user)
     english = client.get(f"{URL}{application.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["findings"]

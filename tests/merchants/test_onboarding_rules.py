@@ -12,6 +12,8 @@ from merchants.selectors import onboarding_rules
 from merchants.tasks import run_system_check
 from workplace.calendar import SHANGHAI
 
+from .conftest import behind_the_precheck
+
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
@@ -88,9 +90,10 @@ def test_the_review_deadline_follows_the_rule_set_in_force(make_application, dja
 
 def test_the_resubmission_deadline_follows_the_rule_set_in_force(make_application):
     OnboardingRuleSet.objects.create(effective_from=dt.date(2026, 11, 1), resubmit_calendar_days=10)
-    application = make_application("documents", address="")
+    application = make_application("documents")
     with time_machine.travel(MONDAY, tick=False):
         submit(application)
+        behind_the_precheck(application, address="")
         run_system_check(application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.NEEDS_CHANGES

@@ -11,6 +11,8 @@ from merchants.tasks import run_system_check
 from tests.factories.merchants import LETTER_FIRST_USCC, UNVERIFIED_REGION_ID_NUMBER, DocumentFactory
 from workplace.calendar import SHANGHAI
 
+from .conftest import behind_the_precheck
+
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
@@ -42,9 +44,10 @@ def test_warnings_do_not_block(make_application):
 
 
 def test_blocking_findings_send_it_back_with_15_days(make_application):
-    application = make_application("documents", address="")
+    application = make_application("documents")
     with time_machine.travel(MONDAY, tick=False):
         submit(application)
+        behind_the_precheck(application, address="")
         run_system_check(application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.NEEDS_CHANGES
@@ -54,10 +57,12 @@ def test_blocking_findings_send_it_back_with_15_days(make_application):
 
 def test_an_expired_licence_blocks_and_names_the_document(make_application):
     application = make_application()
-    DocumentFactory(application=application, kind=DocumentKind.BUSINESS_LICENCE, valid_until=dt.date(2026, 11, 1))
+    # Valid on the day of submitting (the pre-check passes), expired when the check runs.
+    DocumentFactory(application=application, kind=DocumentKind.BUSINESS_LICENCE, valid_until=dt.date(2026, 11, 2))
     DocumentFactory(application=application, kind=DocumentKind.LEGAL_REP_ID, valid_until=dt.date(2026, 12, 2))
-    with time_machine.travel(MONDAY, tick=False):
+    with time_machine.travel(MONDAY.replace(hour=23, minute=59), tick=False):
         submit(application)
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
         run_system_check(application.pk)
     findings = {finding.code: finding for finding in application.check_runs.get().findings.all()}
     assert set(findings) == {"document_expired", "document_expiring"}
@@ -92,8 +97,9 @@ def test_it_ignores_a_withdrawn_application(make_application):
 
 
 def test_a_resubmission_is_checked_again(make_application):
-    application = make_application("documents", address="")
+    application = make_application("documents")
     submit(application)
+    behind_the_precheck(application, address="")
     run_system_check(application.pk)
     application.refresh_from_db()
     services.application_update(application=application, user=application.merchant.user, data={"address": "人民路1号"})

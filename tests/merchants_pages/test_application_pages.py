@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.html import escape
 
 from merchants.models import Application, ApplicationStatus, Document
 
@@ -200,21 +199,24 @@ def test_submitting_a_complete_application_puts_it_in_review(
     assert application.review_due is not None
 
 
-def test_an_incomplete_application_comes_back_with_findings(
+def test_an_incomplete_application_is_not_submitted(
     page_client, merchant_user, make_application, django_capture_on_commit_callbacks
 ):
     application = make_application(merchant_user, documents=False)
     client = page_client(merchant_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("merchants:application_submit", args=[application.pk]))
-    response = client.get(detail_url(application), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.context["application"].status == ApplicationStatus.NEEDS_CHANGES
-    codes = [finding.code for finding in response.context["findings"]]
-    assert codes.count("missing_document") == 2
-    # Each finding reads as a message in the reader's language, with its code.
+        response = client.post(
+            reverse("merchants:application_submit", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert not application.check_runs.exists() and not application.status_changes.exists()
+    # Each blocking point reads in the reader's language, by field, never by its code.
     content = response.content.decode()
-    assert all(escape(finding.message) in content for finding in response.context["findings"])
-    assert 'data-code="missing_document"' in content
+    assert "The application cannot be submitted yet: fix the blocking points listed first." in content
+    assert content.count("<strong>Certificates</strong>: Missing document:") == 2
+    assert "missing_document" not in content
 
 
 def test_a_merchant_fixes_and_resubmits(
