@@ -1,15 +1,18 @@
+from auditlog import render as auditlog_render
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import ResourceTypeFilter
 from auditlog.models import LogEntry
-from auditlog.render import get_field_verbose_name
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.forms.utils import pretty_name
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +85,77 @@ class ResourceTypeNameFilter(ResourceTypeFilter):
         return sorted(choices, key=lambda choice: str(choice[1]))
 
 
+def _audited_field(entry, name):
+    model = entry.content_type.model_class()
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def audit_changes(entry) -> dict:
+    """The entry's changes without the reverse relations auditlog records when a record
+    is created (``steps: commissions.ApprovalStep.None``): those are other records, not
+    fields of this one, and carry no value."""
+    shown = {}
+    for name, change in entry.changes_dict.items():
+        field = _audited_field(entry, name)
+        if field is not None and field.auto_created and not field.concrete:
+            continue
+        shown[name] = change
+    return shown
+
+
+def audit_field_label(entry, name) -> str:
+    """A changed field by its verbose name as the model writes it ("ID", not auditlog's
+    "Id"; Chinese in a Chinese session)."""
+    field = _audited_field(entry, name)
+    if field is None or not hasattr(field, "verbose_name"):
+        return pretty_name(name)
+    return capfirst(field.verbose_name)
+
+
+# auditlog's own headings, translated in locale/ (templates/_third_party_messages.txt);
+# looked up by variable so that this app's catalogue does not take them in again.
+_CHANGE_HEADINGS = ("Field", "From", "To")
+
+
+class _ShownChanges:
+    """An entry seen through ``audit_changes``, for auditlog's relationship table."""
+
+    def __init__(self, entry, changes):
+        self.content_type = entry.content_type
+        self.changes_dict = changes
+
+
+def render_audit_changes(entry):
+    """The change table of an entry's page: auditlog's, with ``audit_changes`` and
+    ``audit_field_label``."""
+    changes = audit_changes(entry)
+    if not changes:
+        return ""
+    fields = {name: change for name, change in changes.items() if not _is_m2m(change)}
+    relations = {name: change for name, change in changes.items() if _is_m2m(change)}
+    parts = []
+    if fields:
+        headings = ["#", *(gettext(heading) for heading in _CHANGE_HEADINGS)]
+        rows = [format_html("<tr>{}</tr>", format_html_join("", "<th>{}</th>", ((h,) for h in headings)))]
+        for number, (name, change) in enumerate(sorted(fields.items()), 1):
+            values = ["***", "***"] if name == "password" else list(change)
+            cells = [number, audit_field_label(entry, name), *values]
+            rows.append(format_html("<tr>{}</tr>", format_html_join("", "<td>{}</td>", ((c,) for c in cells))))
+        parts.append(format_html("<table>{}</table>", mark_safe("".join(rows))))
+    if relations:
+        parts.append(auditlog_render._render_m2m_changes(_ShownChanges(entry, relations), relations))
+    return mark_safe("".join(parts))
+
+
+def _is_m2m(change) -> bool:
+    return isinstance(change, dict) and change.get("type") == "m2m"
+
+
 admin.site.unregister(LogEntry)
 
 
@@ -93,13 +167,17 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     def msg_short(self, obj):
         if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
             return ""
-        changes = obj.changes_dict
-        fields = [str(get_field_verbose_name(obj, name)) for name in changes]
+        changes = audit_changes(obj)
+        fields = [str(audit_field_label(obj, name)) for name in changes]
         shown = pgettext("between list items", ", ").join(fields[:6]) + (" …" if len(fields) > 6 else "")
         return ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(fields)) % {
             "count": len(fields),
             "fields": shown,
         }
+
+    @admin.display(description=_("Changes"))
+    def msg(self, obj):
+        return render_audit_changes(obj)
 
     @admin.display(description=_("User"))
     def user_url(self, obj):

@@ -43,3 +43,19 @@ def test_the_admin_shows_the_audit_log(client, admin_user):
     client.force_login(admin_user)
     response = client.get("/admin/auditlog/logentry/")
     assert response.status_code == 200
+
+
+def test_the_audit_log_names_fields_as_the_models_do(client, admin_user, recruiter):
+    from tests.factories.commissions import make_request
+
+    rate_request = make_request(recruiter, "5.00")
+    client.force_login(admin_user)
+    listing = client.get("/admin/auditlog/logentry/").content.decode()
+    assert listing.count("ID、") >= 1
+    # Reverse relations (a request's steps, a user's reports) are other records, not changes.
+    for raw in ("Id、", "Steps", "Reports", "Status changes"):
+        assert raw not in listing
+    entry = LogEntry.objects.get_for_object(rate_request).get(action=LogEntry.Action.CREATE)
+    page = client.get(f"/admin/auditlog/logentry/{entry.pk}/change/").content.decode()
+    assert "<td>ID</td>" in page and "<td>申请人</td>" in page
+    assert "ApprovalStep.None" not in page and "<td>Id</td>" not in page
