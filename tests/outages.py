@@ -32,10 +32,8 @@ def broker_down():
 
 
 def cache_down():
-    """The default cache is a Redis that is not there."""
-    return override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED}}
-    )
+    """The default cache is a Redis that is not there (the deployment's backend)."""
+    return override_settings(CACHES={"default": {"BACKEND": "workplace.cache.RedisCache", "LOCATION": CLOSED}})
 
 
 @contextmanager
