@@ -43,7 +43,11 @@ class ComplaintCreateSerializer(serializers.Serializer):
     merchant = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     type = serializers.ChoiceField(choices=ComplaintType.choices)
     description = serializers.CharField(max_length=TEXT_MAX)
-    received_at = MomentField(required=False)
+    received_at = MomentField(
+        required=False,
+        allow_null=True,
+        help_text=_("Defaults to now; earlier today or yesterday, never in the future."),
+    )
 
 
 class InvestigateSerializer(serializers.Serializer):

@@ -396,3 +396,11 @@ def test_a_notice_flags_a_deadline_counted_on_fallback_days(customer_service, me
         services.complaint_deadlines_process()
     overdue = Notification.objects.filter(recipient=customer_service, kind="complaint_overdue").get()
     assert "2027-01-04 23:59" in overdue.body and "临时日历" in overdue.body
+
+
+def test_a_null_received_at_means_now(frozen, customer_service, merchant_a):
+    response = post_complaint(
+        customer_service, {"merchant": merchant_a.pk, "type": "other", "description": "x", "received_at": None}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["received_at"] == "2026-10-13T10:00:00+08:00"
