@@ -1,0 +1,50 @@
+"""workplace.api.light: a serializer's fields built from their arguments validate and
+answer exactly as DRF's deep copies, and are the instance's own."""
+
+from decimal import Decimal
+
+from scoring.api.serializers import CalculatorInputSerializer, CalculatorResultSerializer
+from scoring.rules import rate
+from tests.factories.scoring import WORKED_EXAMPLE
+from workplace.api.light import LightFieldsMixin, fresh_field
+
+
+class LightInput(LightFieldsMixin, CalculatorInputSerializer):
+    pass
+
+
+class LightResult(LightFieldsMixin, CalculatorResultSerializer):
+    pass
+
+
+def test_it_validates_and_refuses_as_the_plain_serializer(db):
+    from scoring.selectors import rule_set_in_force
+
+    table = rule_set_in_force().table
+    for body in (
+        WORKED_EXAMPLE,
+        {**WORKED_EXAMPLE, "brand": 99, "area_sqm": "-1", "category": "x", "staff_count": "many"},
+        {},
+    ):
+        plain, light = (cls(data=body, context={"rules": table}) for cls in (CalculatorInputSerializer, LightInput))
+        assert plain.is_valid() == light.is_valid()
+        assert (plain.errors, dict(getattr(plain, "validated_data", {}))) == (
+            light.errors,
+            dict(getattr(light, "validated_data", {})),
+        )
+    rating = rate(LightInput(data=WORKED_EXAMPLE, context={"rules": table}).run_validation(WORKED_EXAMPLE), table)
+    assert LightResult(rating).data == CalculatorResultSerializer(rating).data
+    assert LightResult(rating).data["score"] == "13.70"
+
+
+def test_each_instance_has_its_own_fields():
+    first, second = LightInput(), LightInput()
+    assert all(first.fields[name] is not second.fields[name] for name in first.fields)
+    assert first.fields["brand"].parent is first and second.fields["brand"].parent is second
+
+
+def test_a_field_holding_another_field_is_still_deep_copied():
+    items = CalculatorResultSerializer._declared_fields["items"]
+    copied = fresh_field(items)
+    assert copied.child is not items.child
+    assert copied.child.quantize(Decimal("1.005")) == Decimal("1.01")
