@@ -4,9 +4,10 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
 # System libraries: WeasyPrint needs Pango and HarfBuzz; Chinese PDFs need a CJK font;
-# the browser tests need Debian's Chromium. Installed when we are root with apt,
-# otherwise we say exactly what to install.
-SYSTEM_PACKAGES_PDF="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
+# the tests read the PDFs' text with pdftotext (poppler-utils); the browser tests need
+# Debian's Chromium. Installed when we are root with apt, otherwise we say exactly what
+# to install.
+SYSTEM_PACKAGES_PDF="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils"
 SYSTEM_PACKAGES_BROWSER="chromium"
 
 ensure_system_packages() {
@@ -25,7 +26,7 @@ ensure_system_packages() {
     echo "!! install them with: sudo apt-get install$missing"
     return 1
   else
-    echo "!! not a Debian-like system: install Pango (WeasyPrint) and a CJK font (Noto Sans CJK SC) for PDFs."
+    echo "!! not a Debian-like system: install Pango (WeasyPrint), a CJK font (Noto Sans CJK SC) and poppler (pdftotext) for PDFs."
     return 1
   fi
 }

@@ -1,9 +1,6 @@
 """The four paper forms as PDF: each renders with its Chinese title, the merchant's copy
 leaves out the internal fields, and the API answers them scoped like the detail."""
 
-import shutil
-import subprocess
-
 import pytest
 from django.test import Client
 
@@ -11,6 +8,7 @@ from complaints import pdf
 from complaints.models import ComplaintStatus
 from tests.factories.complaints import make_complaint
 from tests.factories.workplace import UserFactory
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 S = ComplaintStatus
@@ -20,12 +18,11 @@ TITLES = {
     "opinion": "商户意见表",
     "survey": "客户满意度调查表",
 }
-needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 
 
 def text_of(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
-    return result.stdout.decode()
+    # Skipped without pdftotext only where it is not required (tests/pdf_text.py).
+    return pdf_text(content, layout=True)
 
 
 @pytest.fixture
@@ -37,7 +34,6 @@ def test_there_are_the_four_forms_of_the_procedure():
     assert {slug: form.paper_title for slug, form in pdf.FORMS.items()} == TITLES
 
 
-@needs_pdftotext
 @pytest.mark.parametrize("slug", list(TITLES))
 def test_each_form_renders_with_its_chinese_title(closed, slug):
     content = pdf.complaint_form_pdf(closed, slug, merchant_copy=False, language="zh-hans")
@@ -47,7 +43,6 @@ def test_each_form_renders_with_its_chinese_title(closed, slug):
     assert closed.number in text
 
 
-@needs_pdftotext
 def test_the_english_form_keeps_the_chinese_title_and_adds_its_own(closed):
     text = text_of(pdf.complaint_form_pdf(closed, "survey", merchant_copy=False, language="en"))
     assert "客户满意度调查表" in text.replace(" ", "") and "Customer satisfaction survey" in text
@@ -67,7 +62,6 @@ def test_a_blank_survey_has_a_line_for_each_visit_required(customer_service, mer
     assert [row["visit"] for row in section["visit_rows"]] == [None, None]
 
 
-@needs_pdftotext
 @pytest.mark.parametrize("slug", ["investigation", "transfer-slip"])
 def test_the_merchants_copy_leaves_out_the_responsible_person_and_the_findings(closed, person, slug):
     staff = text_of(pdf.complaint_form_pdf(closed, slug, merchant_copy=False, language="zh-hans")).replace(" ", "")
@@ -77,7 +71,6 @@ def test_the_merchants_copy_leaves_out_the_responsible_person_and_the_findings(c
     assert "经核实属实" in staff and "经核实属实" not in merchant
 
 
-@needs_pdftotext
 def test_a_form_before_its_step_prints_blank(customer_service, merchant_a):
     fresh = make_complaint(S.RECEIVED, cs=customer_service, merchant=merchant_a)
     text = text_of(pdf.complaint_form_pdf(fresh, "survey", merchant_copy=False, language="zh-hans"))
@@ -127,7 +120,6 @@ def test_the_schema_documents_the_form_as_pdf(api_client, customer_service):
     assert "application/pdf" in operation["responses"]["200"]["content"]
 
 
-@needs_pdftotext
 def test_the_merchant_gets_its_copy_from_the_page(closed, merchant_user, person):
     client = Client()
     client.force_login(merchant_user)
