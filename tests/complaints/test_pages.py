@@ -49,7 +49,18 @@ STAFF = [
     "admin_user",
 ]
 NOBODY = ["merchant_user", "outsider"]
+FORBIDDEN = "您没有执行该操作的权限。"
+NOT_FOUND = "未找到。"
 
+HEADINGS = {
+    "/complaints/queue/": "投诉工作台",
+    "/complaints/new/": "登记投诉",
+    "/complaints/answer/": "待答复的投诉",
+    "/complaints/all/": "投诉",
+    "/complaints/mine/": "我的投诉",
+    "/complaints/mine/new/": "提交投诉",
+    "/complaints/service-level/": "投诉服务水平",
+}
 PAGES = {
     # url: roles answered 200; every other signed-in role gets 403
     "/complaints/queue/": {"customer_service", "admin_user"},
@@ -74,7 +85,13 @@ PAGES = {
 @pytest.mark.parametrize("role", [*STAFF, "merchant_user", "other_merchant_user", "outsider"])
 def test_it_answers_each_role_on_each_list_page(request, web, complaint, merchant_b, url, role):
     response = web(request.getfixturevalue(role)).get(url)
-    assert response.status_code == (200 if role in PAGES[url] else 403)
+    content = response.content.decode()
+    if role in PAGES[url]:
+        assert response.status_code == 200
+        assert f">{HEADINGS[url]}</h1>" in content
+    else:
+        assert response.status_code == 403
+        assert FORBIDDEN in content and complaint.number not in content
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/complaints/"])
@@ -106,16 +123,23 @@ def test_it_shows_the_complaint_to_who_may_see_it(request, web, complaint, role)
 @pytest.mark.parametrize("role", ["other_merchant_user", "outsider", "outside_recruiter", "outside_head"])
 def test_it_hides_the_complaint_from_everyone_else(request, web, complaint, merchant_b, role):
     client = web(request.getfixturevalue(role))
-    assert client.get(f"/complaints/{complaint.pk}/").status_code == 404
-    assert client.get(f"/complaints/{complaint.pk}/forms/survey.pdf").status_code == 404
-    assert client.post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "yes"}).status_code == 404
+    for response in (
+        client.get(f"/complaints/{complaint.pk}/"),
+        client.get(f"/complaints/{complaint.pk}/forms/survey.pdf"),
+        client.post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "yes"}),
+    ):
+        assert response.status_code == 404
+        assert NOT_FOUND in response.content.decode() and complaint.number not in response.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).status == S.AWAITING_OPINION
 
 
 def test_merchant_a_reaching_for_merchant_bs_complaint_gets_404(
     web, customer_service, merchant_b, person, merchant_user
 ):
     theirs = make_complaint(S.RECEIVED, cs=customer_service, merchant=merchant_b, person=person)
-    assert web(merchant_user).get(f"/complaints/{theirs.pk}/").status_code == 404
+    response = web(merchant_user).get(f"/complaints/{theirs.pk}/")
+    assert response.status_code == 404
+    assert NOT_FOUND in response.content.decode() and theirs.number not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -132,7 +156,8 @@ def test_the_entry_page_sends_each_role_to_its_list(request, web, role, to):
 
 
 def test_the_entry_page_refuses_an_outsider(web, outsider):
-    assert web(outsider).get("/complaints/").status_code == 403
+    response = web(outsider).get("/complaints/")
+    assert response.status_code == 403 and FORBIDDEN in response.content.decode()
 
 
 # --- what each sees ----------------------------------------------------------------
@@ -212,6 +237,7 @@ def test_a_refused_attachment_files_nothing(web, merchant_user, merchant_a):
         "/complaints/mine/new/", {"type": "other", "description": "x", "attachments": [junk]}
     )
     assert response.status_code == 400
+    assert response.context["form"].errors["attachments"]
     assert not Complaint.objects.exists()
 
 
@@ -226,11 +252,11 @@ def test_the_merchant_files_from_the_portal(web, merchant_user, merchant_a):
 
 def test_the_merchant_rejects_then_escalates_from_its_page(web, complaint, merchant_user):
     client = web(merchant_user)
-    assert (
-        client.post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "no", "opinion": "补偿太少"}).status_code
-        == 302
-    )
-    assert client.post(f"/complaints/{complaint.pk}/escalate/", {"reason": "申请平台仲裁"}).status_code == 302
+    page = f"/complaints/{complaint.pk}/"
+    response = client.post(f"{page}opinion/", {"accepted": "no", "opinion": "补偿太少"})
+    assert (response.status_code, response["Location"]) == (302, page)
+    response = client.post(f"{page}escalate/", {"reason": "申请平台仲裁"})
+    assert (response.status_code, response["Location"]) == (302, page)
     complaint.refresh_from_db()
     assert complaint.status == S.AWAITING_SOLUTION and complaint.dispute_level == 2
 
@@ -250,17 +276,22 @@ def test_a_step_out_of_turn_answers_409_with_the_message(web, complaint, custome
 def test_a_step_by_the_wrong_role_answers_403(web, complaint, person):
     response = web(person).post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "yes"})
     assert response.status_code == 403
+    assert 'id="page-error"' in response.content.decode()
+    assert "只有客户服务部或商户本人可以执行此操作。" in response.content.decode()
     assert Complaint.objects.get(pk=complaint.pk).status == S.AWAITING_OPINION
 
 
 def test_an_unknown_step_is_404(web, complaint, customer_service):
-    assert web(customer_service).post(f"/complaints/{complaint.pk}/explode/", {}).status_code == 404
+    response = web(customer_service).post(f"/complaints/{complaint.pk}/explode/", {})
+    assert response.status_code == 404 and NOT_FOUND in response.content.decode()
 
 
 def test_the_steps_need_csrf(complaint, merchant_user):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(merchant_user)
-    assert strict.post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "yes"}).status_code == 403
+    response = strict.post(f"/complaints/{complaint.pk}/opinion/", {"accepted": "yes"})
+    assert response.status_code == 403 and "CSRF验证失败" in response.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).status == S.AWAITING_OPINION
 
 
 def test_the_walk_through_the_pages_closes_a_complaint(
@@ -293,8 +324,9 @@ def test_the_walk_through_the_pages_closes_a_complaint(
     from django.utils import timezone
 
     steps[-1][2]["visited_on"] = timezone.localdate().isoformat()
-    assert cs.post(f"{url}/visits/", steps[-1][2]).status_code == 302
-    assert cs.post(f"{url}/close/", {"note": ""}).status_code == 302
+    for action, data in (("visits", steps[-1][2]), ("close", {"note": ""})):
+        response = cs.post(f"{url}/{action}/", data)
+        assert (response.status_code, response["Location"]) == (302, f"{url}/")
     complaint.refresh_from_db()
     assert complaint.status == S.CLOSED
     assert complaint.penalties.count() == 2

@@ -99,18 +99,23 @@ def test_the_api_answers_404_outside_the_scope(request, client_for, closed, merc
     response = api_get(client_for, request.getfixturevalue(role), closed, "investigation")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
 
 
 def test_the_api_answers_404_to_a_user_without_a_role(client_for, closed):
-    assert api_get(client_for, UserFactory(), closed, "opinion").status_code == 404
+    response = api_get(client_for, UserFactory(), closed, "opinion")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
 def test_the_api_answers_404_for_an_unknown_form(client_for, closed, customer_service):
-    assert api_get(client_for, customer_service, closed, "receipt").status_code == 404
+    response = api_get(client_for, customer_service, closed, "receipt")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
 def test_the_api_needs_a_signed_in_user(api_client, closed):
-    assert api_client.get(f"/api/v1/complaints/{closed.pk}/forms/survey.pdf").status_code in (401, 403)
+    response = api_client.get(f"/api/v1/complaints/{closed.pk}/forms/survey.pdf")
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_the_schema_documents_the_form_as_pdf(api_client, customer_service):
