@@ -36,12 +36,15 @@ def test_it_refuses_negative_counts(client_for, recruiter):
 
 
 def test_anonymous_users_are_refused(api_client):
-    assert api_client.get(URL, {"start": "2026-09-30", "working_days": 3}).status_code in (401, 403)
+    response = api_client.get(URL, {"start": "2026-09-30", "working_days": 3})
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] == "not_authenticated" and "due" not in response.json()
 
 
 def test_merchants_are_refused(client_for, merchant_user):
     response = client_for(merchant_user).get(URL, {"start": "2026-09-30", "working_days": 3})
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "due" not in response.json()
 
 
 @pytest.mark.parametrize(
@@ -50,7 +53,9 @@ def test_merchants_are_refused(client_for, merchant_user):
 )
 def test_every_staff_role_may_use_it(request, client_for, role_fixture):
     user = request.getfixturevalue(role_fixture)
-    assert client_for(user).get(URL, {"start": "2026-09-30", "working_days": 3}).status_code == 200
+    response = client_for(user).get(URL, {"start": "2026-09-30", "working_days": 3})
+    assert response.status_code == 200
+    assert response.json() == {"due": "2026-10-10", "fallback": False}  # across the National Day week
 
 
 def test_errors_come_in_english_when_asked(client_for, recruiter):

@@ -16,7 +16,9 @@ def test_it_issues_a_token_that_authenticates(api_client, recruiter, password):
     assert response.status_code == 200
     token = response.json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert api_client.get("/api/v1/notifications/").status_code == 200
+    listed = api_client.get("/api/v1/notifications/")
+    assert listed.status_code == 200
+    assert set(listed.json()) >= {"count", "results"}
 
 
 def test_it_returns_the_same_token_twice(api_client, recruiter, password):
@@ -42,6 +44,7 @@ def test_it_refuses_inactive_users(api_client, recruiter, password):
     recruiter.save(update_fields=["is_active"])
     response = api_client.post(URL, {"username": recruiter.username, "password": password}, format="json")
     assert response.status_code in (400, 401)
+    assert response.json()["code"] == "invalid_credentials" and "token" not in response.json()
 
 
 def test_it_locks_out_after_repeated_failures(api_client, recruiter, password, settings):
@@ -58,6 +61,7 @@ def test_the_lockout_is_per_username(api_client, recruiter, second_recruiter, pa
         api_client.post(URL, {"username": recruiter.username, "password": "wrong"}, format="json")
     response = api_client.post(URL, {"username": second_recruiter.username, "password": password}, format="json")
     assert response.status_code == 200
+    assert response.json()["token"]
 
 
 def test_the_login_page_locks_out_too(client, recruiter, password, settings):
@@ -65,6 +69,8 @@ def test_the_login_page_locks_out_too(client, recruiter, password, settings):
         client.post("/accounts/login/", {"username": recruiter.username, "password": "wrong"})
     response = client.post("/accounts/login/", {"username": recruiter.username, "password": password})
     assert response.status_code == 429
+    assert "登录失败次数过多，请稍后再试。" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_passwords_are_hashed_with_argon2_in_production_settings():
@@ -85,3 +91,4 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(api_client, r
         URL, {"username": recruiter.username, "password": password}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.7"
     )
     assert response.status_code == 429
+    assert response.json()["code"] == "locked_out" and "token" not in response.json()

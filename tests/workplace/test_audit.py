@@ -14,7 +14,7 @@ def test_it_records_who_changed_what_from_which_ip(client, admin_user):
         {"code": "audit", "name": "审计部"},
         REMOTE_ADDR="10.1.2.3",
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/workplace/department/")
     department = Department.objects.get(code="audit")
     entry = LogEntry.objects.get_for_object(department).get()
     assert entry.actor == admin_user
@@ -43,6 +43,8 @@ def test_the_admin_shows_the_audit_log(client, admin_user):
     client.force_login(admin_user)
     response = client.get("/admin/auditlog/logentry/")
     assert response.status_code == 200
+    content = response.content.decode()
+    assert "2027-01-01 - 元旦" in content and "日历调整" in content
 
 
 def test_the_audit_log_names_fields_as_the_models_do(client, admin_user, recruiter):

@@ -31,7 +31,9 @@ def test_it_checks_a_real_broker(client, settings):
 
 
 def test_it_needs_no_login(client):
-    assert client.get("/healthz").status_code == 200
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"db": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_it_checks_the_file_broker_of_the_embedded_default(client, settings, tmp_path):

@@ -204,3 +204,4 @@ def test_a_username_of_the_longest_allowed_length_still_logs_in(client, password
     response = client.post("/accounts/login/", {"username": user.username, "password": password})
 
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
