@@ -48,3 +48,12 @@ def test_a_field_holding_another_field_is_still_deep_copied():
     copied = fresh_field(items)
     assert copied.child is not items.child
     assert copied.child.quantize(Decimal("1.005")) == Decimal("1.01")
+
+
+def test_the_due_date_query_refuses_as_before():
+    from workplace.api.serializers import DueDateQuerySerializer
+    from workplace.api.views import _DueDateQuery
+
+    for query in ({"start": "2026-09-30", "working_days": "3"}, {"start": "2026-13-01", "working_days": "400"}, {}):
+        plain, light = DueDateQuerySerializer(data=query), _DueDateQuery(data=query)
+        assert (plain.is_valid(), plain.errors) == (light.is_valid(), light.errors)

@@ -13,6 +13,7 @@ from workplace.models import Notification
 from workplace.notifications import mark_read
 from workplace.roles import is_staff_member
 
+from .light import LightFieldsMixin
 from .serializers import (
     DueDateQuerySerializer,
     DueDateSerializer,
@@ -73,6 +74,14 @@ class IsStaffMember(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
 
 
+class _DueDateQuery(LightFieldsMixin, DueDateQuerySerializer):
+    pass
+
+
+class _DueDate(LightFieldsMixin, DueDateSerializer):
+    pass
+
+
 class DueDateView(APIView):
     """The due date of "within N working days of start" (SPEC.md §7)."""
 
@@ -80,13 +89,13 @@ class DueDateView(APIView):
 
     @extend_schema(parameters=[DueDateQuerySerializer], responses={200: DueDateSerializer}, tags=["calculators"])
     def get(self, request):
-        query = DueDateQuerySerializer(data=request.query_params)
+        query = _DueDateQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
             due = calendar.add_working_days(query.validated_data["start"], query.validated_data["working_days"])
         except calendar.DateOutOfRange:
             raise serializers.ValidationError({"start": [_("Date out of range")]}) from None
-        return Response(DueDateSerializer({"due": due.date, "fallback": due.fallback}).data)
+        return Response(_DueDate({"due": due.date, "fallback": due.fallback}).data)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
