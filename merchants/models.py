@@ -524,10 +524,6 @@ class Terminal(models.Model):
     def __str__(self):
         return self.serial
 
-    @property
-    def status(self) -> str:
-        return TerminalStatus.REMOVED if self.removed_on else TerminalStatus.INSTALLED
-
 
 class TerminalStatus(models.TextChoices):
     INSTALLED = "installed", _("Installed")

@@ -226,8 +226,16 @@ class ApplicationViewSet(
     @extend_schema(
         tags=["applications"],
         summary="Submit (or resubmit) for the system check",
+        description=(
+            "Refused with 400 `blocking_findings` while the pre-check (the system check's rules knowable "
+            "before submitting) has blocking findings: each field at fault names its messages, and "
+            "`findings` lists them (`field`, `code`, `message`, `blocking`). Nothing is submitted."
+        ),
         request=None,
-        responses={200: s.ApplicationSerializer},
+        responses={
+            200: s.ApplicationSerializer,
+            400: OpenApiResponse(description="Blocking findings; nothing submitted."),
+        },
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
