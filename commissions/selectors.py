@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from merchants.models import MerchantStatus
 from merchants.selectors import merchants_for_user
 from workplace.exceptions import InvalidTransition, NotPermitted
-from workplace.roles import Role, highest_ladder_role, ladder_rank, roles_of
+from workplace.roles import Role, highest_ladder_role, ladder_rank, roles_of, users_with_role
 from workplace.rules import in_force
 from workplace.scoping import department_of, scope_queryset
 
@@ -263,13 +263,11 @@ def approvers_of_current_steps(rate_requests) -> dict[int, list[int]]:
     active holder of the step's role — for the recruitment head only heads of the
     request's department — except the requester and anyone who decided a step of it.
     Two queries for any number of requests (the steps prefetched or read in one)."""
-    from django.contrib.auth import get_user_model
-
     rate_requests = [r for r in rate_requests if r.current_step_id]
     if not rate_requests:
         return {}
     index: dict[str, list[tuple[int, int | None]]] = {}
-    users = get_user_model().objects.filter(is_active=True, groups__name__in=rules.APPROVER_LADDER)
+    users = users_with_role(*rules.APPROVER_LADDER).order_by("pk")
     for user_id, role, department_id in users.values_list("pk", "groups__name", "staff_profile__department_id"):
         index.setdefault(role, []).append((user_id, department_id))
     steps_by_request: dict[int, list[ApprovalStep]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from merchants.models import Merchant
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
-from workplace.notifications import notify
+from workplace.notifications import Notice, notify, notify_once_each
 from workplace.roles import Role, is_staff_member, roles_of
 from workplace.workflow import Workflow
 
@@ -279,7 +280,7 @@ def _notify_approvers(request: RateRequest) -> None:
         notify(
             user,
             kind="commissions.approval_needed",
-            title=_("Approval needed: %(title)s") % {"title": _request_title(request)},
+            title=lambda: _("Approval needed: %(title)s") % {"title": _request_title(request)},
             body=request.reason,
             url=url,
             dedupe_key=f"commissions:step:{step_id}:user:{user.pk}",
@@ -287,10 +288,12 @@ def _notify_approvers(request: RateRequest) -> None:
 
 
 def _notify_requester(request: RateRequest) -> None:
-    if request.status == RequestStatus.APPROVED:
-        title = _("Granted: %(title)s") % {"title": _request_title(request)}
-    else:
-        title = _("Refused: %(title)s") % {"title": _request_title(request)}
+    approved = request.status == RequestStatus.APPROVED
+
+    def title():  # in the requester's language (workplace.notifications.notify)
+        template = _("Granted: %(title)s") if approved else _("Refused: %(title)s")
+        return template % {"title": _request_title(request)}
+
     rejected = next((s for s in request.steps.all() if s.decision == Decision.REJECTED), None)
     notify(
         request.requested_by,
@@ -311,26 +314,36 @@ def _notify_merchant(request: RateRequest) -> None:
     if portal_user is None or not portal_user.is_active:
         return
     effective_from = request.effective_from.isoformat() if request.effective_from else ""
-    if request.kind == RequestKind.POS_FEE_WAIVER:
-        title = _("%(merchant)s: the POS service fee is waived from %(date)s") % {
-            "merchant": merchant.name,
-            "date": effective_from,
-        }
-    else:
-        title = _("%(merchant)s: new %(kind)s of %(rate)s %% from %(date)s") % {
+
+    def title():  # in the merchant's language (workplace.notifications.notify)
+        if request.kind == RequestKind.POS_FEE_WAIVER:
+            return _("%(merchant)s: the POS service fee is waived from %(date)s") % {
+                "merchant": merchant.name,
+                "date": effective_from,
+            }
+        return _("%(merchant)s: new %(kind)s of %(rate)s %% from %(date)s") % {
             "merchant": merchant.name,
             "kind": request.get_kind_display(),
             "rate": rules.percent_text(request.proposed_rate),
             "date": effective_from,
         }
+
     notify(
         portal_user,
         kind="commissions.rate_granted",
         title=title,
-        body=_("Approval reference %(reference)s.") % {"reference": request.reference},
+        body=lambda: _("Approval reference %(reference)s.") % {"reference": request.reference},
         url=reverse("merchants:rates"),
         dedupe_key=f"commissions:granted:{request.pk}:merchant:{portal_user.pk}",
     )
+
+
+def _overdue_title(request: RateRequest, days: int) -> str:
+    return ngettext(
+        "Waiting more than %(days)d working day: %(title)s",
+        "Waiting more than %(days)d working days: %(title)s",
+        days,
+    ) % {"days": days, "title": _request_title(request)}
 
 
 def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
@@ -338,39 +351,19 @@ def remind_overdue_approvals(now: dt.datetime | None = None) -> int:
     (``ApprovalRuleSet``). Derived from the database each run, so a missed run catches
     up; each step reminds each approver once (dedupe key), however often the job runs.
     Returns the reminders sent."""
-    from workplace.models import Notification
-
     now = now or timezone.now()
     waiting = selectors.overdue_approvals(now)
     approvers = selectors.approvers_of_current_steps([request for request, _days in waiting])
-    due = [
-        (request, days, user_id, f"commissions:reminder:{request.current_step_id}:user:{user_id}")
+    notices = [
+        Notice(
+            recipient=user_id,
+            kind="commissions.approval_overdue",
+            title=partial(_overdue_title, request, days),
+            body=request.reason,
+            url=reverse("commissions:queue"),
+            dedupe_key=f"commissions:reminder:{request.current_step_id}:user:{user_id}",
+        )
         for request, days in waiting
         for user_id in approvers.get(request.pk, [])
     ]
-    if not due:
-        return 0
-    already = set(
-        Notification.objects.filter(dedupe_key__in=[key for *_rest, key in due]).values_list("dedupe_key", flat=True)
-    )
-    recipients = get_user_model().objects.in_bulk({user_id for *_r, user_id, key in due if key not in already})
-    sent = 0
-    for request, days, user_id, key in due:
-        if key in already:
-            continue
-        sent += bool(
-            notify(
-                recipients[user_id],
-                kind="commissions.approval_overdue",
-                title=ngettext(
-                    "Waiting more than %(days)d working day: %(title)s",
-                    "Waiting more than %(days)d working days: %(title)s",
-                    days,
-                )
-                % {"days": days, "title": _request_title(request)},
-                body=request.reason,
-                url=reverse("commissions:queue"),
-                dedupe_key=key,
-            )
-        )
-    return sent
+    return len(notify_once_each(notices))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from workplace.calendar import SHANGHAI, _Calendar
+from workplace.calendar import SHANGHAI, working_days_index
 
 from .models import CLOSED_STATUSES, OPEN_STATUSES, STEP_OF_STATUS, Complaint, ComplaintStatus, DisputeLevel
 from .selectors import complaints_for_user, current_deadline, overdue_condition
@@ -29,7 +29,12 @@ def _deadline_fallback():
     """The fallback flag of the running deadline (mirrors ``selectors.current_deadline``)."""
     return Case(
         When(status__in=[S.RECEIVED, S.INVESTIGATING], then=F("reply_due_fallback")),
-        When(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.EXTERNAL, then=Value(False)),
+        When(
+            status=S.AWAITING_SOLUTION,
+            dispute_level=DisputeLevel.EXTERNAL,
+            solution_due__isnull=True,
+            then=Value(False),
+        ),
         When(
             status=S.AWAITING_SOLUTION,
             dispute_level=DisputeLevel.PLATFORM_PANEL,
@@ -79,8 +84,9 @@ def responsible_queue(*, user, now=None) -> QuerySet[Complaint]:
     now = now or timezone.now()
     mine = Q(responsible_person=user) | Q(responsible_department__head=user)
     answering = Q(status=S.AWAITING_SOLUTION) & (
-        Q(dispute_level=DisputeLevel.CUSTOMER_SERVICE)
-        | Q(dispute_level=DisputeLevel.PLATFORM_PANEL, solution_due__isnull=False)
+        # Escalated: once the arbitration decided and a later round or a rejection set
+        # ``solution_due`` again.
+        Q(dispute_level=DisputeLevel.CUSTOMER_SERVICE) | Q(solution_due__isnull=False)
     )
     queryset = complaints_for_user(user).filter(mine).filter(answering | Q(status=S.IMPLEMENTING))
     return _queue(queryset, now)
@@ -158,14 +164,8 @@ def service_level(*, user, now=None) -> ServiceLevel:
     if closed:
         days = [(received.astimezone(SHANGHAI).date(), done.astimezone(SHANGHAI).date()) for received, done in closed]
         start, end = min(d[0] for d in days), max(d[1] for d in days)
-        calendar = _Calendar(start, end)
         # Working days up to each date, counted once over the whole span.
-        index, running, day = {}, 0, start
-        while day <= end:
-            index[day] = running
-            day += dt.timedelta(days=1)
-            if day <= end and calendar.day(day).is_working_day:
-                running += 1
+        index = working_days_index(start, end)
         spans = [index[done] - index[received] for received, done in days]
         average = round(sum(spans) / len(spans), 1)
         share = _percent(sum(1 for span in spans if span <= RESOLUTION_WORKING_DAYS), len(spans))

@@ -292,34 +292,22 @@ def _people_for_investigation():
 
 
 def _panel_candidates():
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=list(services.PANEL_ROLES))
-        .order_by("username")
-        .distinct()
-    )
+    return list(services.panel_candidates())
 
 
 def actions_now(user, complaint) -> list[str]:
     """The steps ``user`` may take on ``complaint`` now: the services' own checks (role
     and state), narrowed by the dispute level and the visits, so the page offers only
     forms the service will take."""
-    allowed = []
-    for action in services.workflow._ACTIONS:
-        try:
-            services.complaint_action_check(complaint=complaint, user=user, action=action)
-        except ApplicationError:
-            continue
-        allowed.append(action)
+    allowed = services.complaint_allowed_actions(complaint=complaint, user=user)
     level = complaint.dispute_level
     arbitration = {a.level: a for a in complaint.arbitrations.all()}.get(level)
     undecided = arbitration is not None and not arbitration.is_decided
 
     def keep(action):
         if action == "solution":
-            return level == DisputeLevel.CUSTOMER_SERVICE or (
-                level == DisputeLevel.PLATFORM_PANEL and complaint.solution_due is not None
-            )
+            # Escalated: the arbitration decides until ``solution_due`` runs again.
+            return level == DisputeLevel.CUSTOMER_SERVICE or complaint.solution_due is not None
         if action == "arbitration_decision":
             return level == DisputeLevel.PLATFORM_PANEL and undecided
         if action == "arbitration_external":

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from workplace.roles import COMPANY_WIDE_ROLES, Role, is_staff_member, roles_of
+from workplace.roles import COMPANY_WIDE_ROLES, Role, is_staff_member, roles_of, users_with_role
 from workplace.rules import in_force
-from workplace.scoping import scope_queryset
+from workplace.scoping import department_of, scope_queryset
 
-from . import checks
+from . import checks, permissions
 from .models import (
     CLOSED_STATUSES,
     Application,
@@ -17,6 +17,7 @@ from .models import (
     CheckRun,
     Contract,
     Document,
+    DocumentKind,
     Finding,
     Merchant,
     OnboardingRuleSet,
@@ -76,6 +77,21 @@ def applications_for_user(user, queryset=None) -> QuerySet[Application]:
     if _sees_unassigned_pool(user):
         scoped = scoped | queryset.filter(merchant__recruiter__isnull=True, merchant__department__isnull=True)
     return scoped
+
+
+def assignable_staff(user):
+    """Whom ``user`` may assign an application to (and pick in the review list's filter):
+    anyone assignable for the company-wide levels; for a recruitment head, the assignable
+    members of their own department, or themselves (SPEC.md §1.3: a head assigns within
+    their department). So whoever a head assigns, the application stays in the head's
+    view: their department's, or their own."""
+    queryset = users_with_role(*permissions.ASSIGNABLE_ROLES)
+    if permissions.is_company_wide(user):
+        return queryset
+    department_id = department_of(user)
+    if department_id is None:
+        return queryset.filter(pk=user.pk)
+    return queryset.filter(Q(staff_profile__department_id=department_id) | Q(pk=user.pk))
 
 
 def merchant_list(*, user, filters: dict | None = None) -> QuerySet[Merchant]:
@@ -183,15 +199,40 @@ def application_findings(application) -> list[Finding]:
     return list(run.findings.order_by("-blocking", "id"))
 
 
+def application_document_checklist(application, documents=None) -> list[dict]:
+    """Which certificates the application needs and which are there, by the rule of
+    ``checks.required_document_kinds``: one row per kind that is required or present
+    (``kind``, ``label``, ``required``, ``documents``, ``missing``). The portal, the review
+    page and the API read this one list. ``documents`` defaults to the application's
+    (prefetched when they are)."""
+    documents = application.documents.all() if documents is None else documents
+    by_kind: dict[str, list] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, []).append(document)
+    required = {str(kind) for kind in checks.required_document_kinds(application.entity_type, application.uscc)}
+    rows = []
+    for kind in DocumentKind:
+        present = by_kind.get(kind.value, [])
+        if kind.value not in required and not present:
+            continue
+        rows.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "required": kind.value in required,
+                "documents": present,
+                "missing": kind.value in required and not present,
+            }
+        )
+    return rows
+
+
 def application_missing_documents(application) -> list[str]:
     """The document kinds still missing for the application's entity type — for "what is
-    missing before I submit" in the portal. Uses prefetched documents when there are."""
-    present = {document.kind for document in application.documents.all()}
-    return [
-        str(kind)
-        for kind in checks.required_document_kinds(application.entity_type, application.uscc)
-        if kind not in present
-    ]
+    missing before I submit" in the portal and the API."""
+    missing = {row["kind"] for row in application_document_checklist(application) if row["missing"]}
+    required = checks.required_document_kinds(application.entity_type, application.uscc)
+    return [str(kind) for kind in required if str(kind) in missing]
 
 
 def application_precheck(application, *, today=None) -> list[checks.Finding]:

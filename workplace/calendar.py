@@ -136,6 +136,22 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     )
 
 
+def working_days_index(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    """For each date from ``start`` to ``end``: ``working_days_between(start, date)``, from
+    one read of the calendar. The working days between any two of these dates are the
+    difference of their entries (a report over many spans counts the calendar once)."""
+    calendar = _Calendar(start, end)
+    index, running, day = {}, 0, start
+    while day <= end:
+        index[day] = running
+        if day == dt.date.max:
+            break
+        day += dt.timedelta(days=1)
+        if day <= end and calendar.day(day).is_working_day:
+            running += 1
+    return index
+
+
 def due_at(moment: dt.datetime, working_days: int) -> dt.datetime:
     """Deadline for something that happened at ``moment``: end of the N-th working day
     after its date in Asia/Shanghai."""

@@ -60,6 +60,35 @@ def highest_ladder_role(user) -> str | None:
     return held[-1] if held else None
 
 
+def users_with_role(*roles: str):
+    """The active users holding any of ``roles`` (each once), by name: the one query for
+    "users holding role X" that pages, API, admin and jobs share."""
+    from django.contrib.auth import get_user_model
+
+    holders = get_user_model().objects.filter(is_active=True, groups__name__in=list(roles)).values("pk")
+    return get_user_model().objects.filter(pk__in=holders).order_by("last_name", "first_name", "username", "pk")
+
+
+class RoleDirectory:
+    """Active users per role, fetched once per role: a batch job asks for the same people
+    again and again. ``select_related`` names what the job reads of each of them."""
+
+    def __init__(self, *, select_related: tuple[str, ...] = ()):
+        self._select_related = select_related
+        self._users: dict[str, list] = {}
+
+    def users(self, role: str) -> list:
+        if role not in self._users:
+            holders = users_with_role(role).order_by("pk")
+            if self._select_related:
+                holders = holders.select_related(*self._select_related)
+            self._users[role] = list(holders)
+        return self._users[role]
+
+    def has_role(self, user, role: str) -> bool:
+        return any(member.pk == user.pk for member in self.users(role))
+
+
 def _expand(spec: str, Permission):
     app_label, _, codename = spec.partition(".")
     qs = Permission.objects.filter(content_type__app_label=app_label)

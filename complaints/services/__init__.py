@@ -18,9 +18,11 @@ from .workflow import (
     FLOW,
     PANEL_ROLES,
     complaint_action_check,
+    complaint_allowed_actions,
     complaint_receive_check,
     is_customer_service,
     is_responsible,
+    panel_candidates,
 )
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "can_escalate",
     "check_received_at",
     "complaint_action_check",
+    "panel_candidates",
+    "complaint_allowed_actions",
     "complaint_close",
     "complaint_deadlines_process",
     "complaint_escalate",

@@ -17,17 +17,15 @@ what came due overnight. Deadlines themselves keep running.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplace.calendar import SHANGHAI
-from workplace.notifications import notify
-from workplace.roles import Role
+from workplace.notifications import Notice, notify_once_each
+from workplace.roles import Role, RoleDirectory
 
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, Complaint, ComplaintRuleSet, ComplaintStatus, DisputeLevel
 from .workflow import rules_on
@@ -54,7 +52,7 @@ def current_deadline_of(complaint: Complaint) -> tuple[str, dt.datetime] | tuple
     if status in (S.RECEIVED, S.INVESTIGATING):
         return "reply_due", complaint.reply_due
     if status == S.AWAITING_SOLUTION:
-        if level == DisputeLevel.EXTERNAL:
+        if level == DisputeLevel.EXTERNAL and complaint.solution_due is None:
             return None, None
         if level == DisputeLevel.PLATFORM_PANEL and complaint.solution_due is None:
             return "panel_due", complaint.panel_due
@@ -80,31 +78,14 @@ def complaint_url(complaint: Complaint) -> str:
         return f"/complaints/{complaint.pk}/"
 
 
-@dataclass(frozen=True)
-class Notice:
-    recipient: object
-    kind: str
-    title: str
-    body: str
-    url: str
-    key: str
-
-
-class _People:
-    """Active users per role, fetched once per run."""
+class _People(RoleDirectory):
+    """Active users per role (``workplace.roles.RoleDirectory``), fetched once per run with
+    what their escalation reads."""
 
     def __init__(self):
-        self._cache: dict[str, list] = {}
+        super().__init__(select_related=("staff_profile__manager", "staff_profile__department__head"))
 
-    def of_role(self, role: str) -> list:
-        if role not in self._cache:
-            self._cache[role] = list(
-                get_user_model()
-                .objects.filter(groups__name=role, is_active=True)
-                .select_related("staff_profile__manager", "staff_profile__department__head")
-                .order_by("pk")
-            )
-        return self._cache[role]
+    of_role = RoleDirectory.users
 
 
 def one_level_up(user) -> list:
@@ -161,9 +142,11 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
             Notice(
                 complaint.responsible_person,
                 "complaint_transfer",
-                _("Complaint %(number)s needs your solution") % {"number": complaint.number},
-                _("Answer with a solution by %(due)s.")
-                % {"due": due_text(complaint.solution_due, complaint.solution_due_fallback)},
+                lambda: _("Complaint %(number)s needs your solution") % {"number": complaint.number},
+                lambda: (
+                    _("Answer with a solution by %(due)s.")
+                    % {"due": due_text(complaint.solution_due, complaint.solution_due_fallback)}
+                ),
                 url,
                 f"{base}:transfer:{int(complaint.solution_due.timestamp())}:{complaint.responsible_person_id}",
             )
@@ -177,9 +160,11 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
             Notice(
                 director,
                 "complaint_arbitration",
-                _("Complaint %(number)s goes to the arbitration panel") % {"number": complaint.number},
-                _("Convene a panel of at least two managers; the decision is due by %(due)s.")
-                % {"due": due_text(complaint.panel_due, complaint.panel_due_fallback)},
+                lambda: _("Complaint %(number)s goes to the arbitration panel") % {"number": complaint.number},
+                lambda: (
+                    _("Convene a panel of at least two managers; the decision is due by %(due)s.")
+                    % {"due": due_text(complaint.panel_due, complaint.panel_due_fallback)}
+                ),
                 url,
                 f"{base}:panel:{director.pk}",
             )
@@ -190,8 +175,8 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
             Notice(
                 merchant_user,
                 "complaint_solution",
-                _("A solution to your complaint %(number)s") % {"number": complaint.number},
-                _("Please tell us whether you accept it."),
+                lambda: _("A solution to your complaint %(number)s") % {"number": complaint.number},
+                lambda: _("Please tell us whether you accept it."),
                 url,
                 f"{base}:opinion:{stamp}",
             )
@@ -201,8 +186,8 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
             Notice(
                 complaint.responsible_person,
                 "complaint_implement",
-                _("Carry out the solution of complaint %(number)s") % {"number": complaint.number},
-                _("Mark it done when it is carried out."),
+                lambda: _("Carry out the solution of complaint %(number)s") % {"number": complaint.number},
+                lambda: _("Mark it done when it is carried out."),
                 url,
                 f"{base}:implement:{stamp}:{complaint.responsible_person_id}",
             )
@@ -212,8 +197,8 @@ def _step_notices(complaint: Complaint, url: str, people: _People) -> list[Notic
             Notice(
                 merchant_user,
                 "complaint_closed",
-                _("Your complaint %(number)s is closed") % {"number": complaint.number},
-                _("See the complaint for the outcome."),
+                lambda: _("Your complaint %(number)s is closed") % {"number": complaint.number},
+                lambda: _("See the complaint for the outcome."),
                 url,
                 f"{base}:closed",
             )
@@ -227,17 +212,20 @@ def _overdue_notices(complaint: Complaint, now: dt.datetime, url: str, people: _
         return []
     assignees, up = _assignees(complaint, name, people)
     key = f"complaints:{complaint.pk}:{name}:{int(due.timestamp())}"
-    values = {
-        "number": complaint.number,
-        "what": _deadline_label(name),
-        "due": due_text(due, getattr(complaint, f"{name}_fallback")),
-    }
+
+    def values():  # called under the recipient's language (workplace.notifications.notify)
+        return {
+            "number": complaint.number,
+            "what": _deadline_label(name),
+            "due": due_text(due, getattr(complaint, f"{name}_fallback")),
+        }
+
     notices = [
         Notice(
             user,
             "complaint_overdue",
-            _("Complaint %(number)s is overdue") % values,
-            _("Deadline for %(what)s: %(due)s.") % values,
+            lambda: _("Complaint %(number)s is overdue") % values(),
+            lambda: _("Deadline for %(what)s: %(due)s.") % values(),
             url,
             f"{key}:remind:{user.pk}",
         )
@@ -247,8 +235,8 @@ def _overdue_notices(complaint: Complaint, now: dt.datetime, url: str, people: _
         Notice(
             user,
             "complaint_escalated",
-            _("Complaint %(number)s is overdue in your team") % values,
-            _("Deadline for %(what)s: %(due)s; still open.") % values,
+            lambda: _("Complaint %(number)s is overdue in your team") % values(),
+            lambda: _("Deadline for %(what)s: %(due)s; still open.") % values(),
             url,
             f"{key}:escalate:{user.pk}",
         )
@@ -259,9 +247,7 @@ def _overdue_notices(complaint: Complaint, now: dt.datetime, url: str, people: _
 
 def complaint_deadlines_process(*, now: dt.datetime | None = None) -> dict:
     """Send the notices that are due, outside quiet hours; safe to run any number of
-    times. Notices already sent are looked up in one query."""
-    from workplace.models import Notification
-
+    times. Notices already sent are looked up in one query (``notify_once_each``)."""
     now = now or timezone.now()
     rules = rules_on(now.astimezone(SHANGHAI).date())
     if in_quiet_hours(now, rules):
@@ -286,19 +272,11 @@ def complaint_deadlines_process(*, now: dt.datetime | None = None) -> dict:
         url = complaint_url(complaint)
         notices += _step_notices(complaint, url, people)
         notices += _overdue_notices(complaint, now, url, people)
-    keys = [notice.key for notice in notices]
-    sent_before = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     counts = {"quiet": False, "sent": 0, "reminders": 0, "escalations": 0}
-    for notice, key in zip(notices, keys, strict=True):
-        if key in sent_before:
-            continue
-        sent_before.add(key)
-        if notify(
-            notice.recipient, kind=notice.kind, title=notice.title, body=notice.body, url=notice.url, dedupe_key=key
-        ):
-            counts["sent"] += 1
-            if notice.kind == "complaint_overdue":
-                counts["reminders"] += 1
-            elif notice.kind == "complaint_escalated":
-                counts["escalations"] += 1
+    for notice in notify_once_each(notices):
+        counts["sent"] += 1
+        if notice.kind == "complaint_overdue":
+            counts["reminders"] += 1
+        elif notice.kind == "complaint_escalated":
+            counts["escalations"] += 1
     return counts

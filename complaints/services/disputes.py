@@ -15,16 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition
-from workplace.roles import roles_of
 
 from ..models import Arbitration, Complaint, ComplaintStatus, DisputeLevel, EventAction
 from .steps import _text, solution_add
 from .workflow import (
     FLOW,
-    PANEL_ROLES,
     deadline,
     due_fields,
     lock,
+    panel_candidates,
     record_event,
     require_customer_service_or_merchant,
     require_panel_recorder,
@@ -91,8 +90,8 @@ def complaint_escalate(*, complaint: Complaint, by, reason: str, now: dt.datetim
 
 def _panel_members(usernames) -> list:
     names = sorted({str(name).strip() for name in (usernames or []) if str(name).strip()})
-    users = list(get_user_model().objects.filter(username__in=names, is_active=True).prefetch_related("groups"))
-    managers = [user for user in users if roles_of(user) & PANEL_ROLES]
+    users = list(get_user_model().objects.filter(username__in=names, is_active=True))
+    managers = list(panel_candidates().filter(username__in=names))
     if len(users) != len(names):
         raise ApplicationError(_("Some panel members are not known users."), field="panel", code="does_not_exist")
     if len(managers) != len(users):

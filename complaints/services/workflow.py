@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workplace.calendar import SHANGHAI, DueDate, add_working_days, working_deadline
-from workplace.exceptions import NotPermitted
-from workplace.roles import Role, has_role
+from workplace.exceptions import ApplicationError, NotPermitted
+from workplace.roles import Role, has_role, users_with_role
 from workplace.rules import in_force
 from workplace.workflow import Workflow
 
 from ..models import (
     COMPLAINT_TRANSITIONS,
+    STEP_OF_ACTION,
     STEP_OF_STATUS,
     Complaint,
     ComplaintEvent,
@@ -37,6 +38,12 @@ FLOW = Workflow(
 
 # Managers who may sit on the arbitration panel (level 2) and record its decision.
 PANEL_ROLES = frozenset({Role.RECRUITMENT_HEAD, Role.OPS_DIRECTOR, Role.GENERAL_MANAGER, Role.DEPT_HEAD})
+
+
+def panel_candidates():
+    """The managers who may sit on an arbitration panel (active holders of a panel role),
+    by username: the page offers these and ``arbitration_decide`` accepts only these."""
+    return users_with_role(*PANEL_ROLES).order_by("username")
 
 
 def rules_on(day: dt.date) -> ComplaintRuleSet:
@@ -75,10 +82,11 @@ def lock(complaint: Complaint) -> Complaint:
 
 
 def record_event(complaint: Complaint, action: str, *, by, note: str = "", internal: bool = False, at=None):
-    """Append one history line at the complaint's current step, round and level."""
+    """Append one history line: the step its action belongs to (``STEP_OF_ACTION``, else
+    the complaint's current step), the current round and level."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
-        step=STEP_OF_STATUS[complaint.status],
+        step=STEP_OF_ACTION.get(action, STEP_OF_STATUS[complaint.status]),
         round=complaint.round,
         dispute_level=complaint.dispute_level,
         action=action,
@@ -134,7 +142,9 @@ def require_panel_recorder(user) -> None:
 # --- one check per action, for adapters that ask before reading the body -------------
 
 S = ComplaintStatus
-_ACTIONS = {
+# action → (who may take it, the statuses it is taken in): the adapters ask through
+# ``complaint_action_check`` and ``complaint_allowed_actions``.
+ACTIONS = {
     "investigate": ("customer_service", {S.RECEIVED, S.INVESTIGATING}),
     "solution": ("responsible", {S.AWAITING_SOLUTION}),
     "opinion": ("customer_service_or_merchant", {S.AWAITING_OPINION}),
@@ -151,7 +161,7 @@ _ACTIONS = {
 def complaint_action_check(*, complaint: Complaint, user, action: str) -> None:
     """Refuse ``action`` for ``user`` (403) or for the complaint's state (409), before its
     input is read — the service checks the same again under its lock."""
-    who, statuses = _ACTIONS[action]
+    who, statuses = ACTIONS[action]
     if who == "customer_service":
         require_customer_service(user)
     elif who == "responsible":
@@ -163,6 +173,19 @@ def complaint_action_check(*, complaint: Complaint, user, action: str) -> None:
     elif not (is_customer_service(user) or is_complaint_merchant(user, complaint) or is_responsible(user, complaint)):
         raise NotPermitted(_("Only the merchant, customer service or the responsible head may attach files."))
     FLOW.require(complaint, statuses)
+
+
+def complaint_allowed_actions(*, complaint: Complaint, user) -> list[str]:
+    """The actions of ``ACTIONS`` that ``complaint_action_check`` lets ``user`` take on
+    ``complaint`` now (role and state), in table order: what a page may offer."""
+    allowed = []
+    for action in ACTIONS:
+        try:
+            complaint_action_check(complaint=complaint, user=user, action=action)
+        except ApplicationError:
+            continue
+        allowed.append(action)
+    return allowed
 
 
 def complaint_receive_check(*, user) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition
 from workplace.notifications import notify
-from workplace.roles import COMPANY_WIDE_ROLES, roles_of
+from workplace.roles import roles_of
 from workplace.scoping import department_of
 
 from .. import extensions, permissions
@@ -22,7 +22,7 @@ from ..models import (
     SiteVisit,
     SiteVisitMedia,
 )
-from ..selectors import onboarding_rules
+from ..selectors import assignable_staff, onboarding_rules
 from .contracts import contract_render
 from .deadlines import deadline_fields
 from .uploads import ALLOWED_MEDIA_TYPES, files_removed_on_failure, inspect_upload
@@ -36,15 +36,19 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def application_assign(*, application: Application, by, assignee) -> Application:
     """A recruitment head (own department) or above assigns the application to a recruiter
-    (or head); the merchant then belongs to that person and their department."""
+    (or head) of ``selectors.assignable_staff(by)``; the merchant then belongs to that
+    person and their department."""
     lock_and_check(application=application, user=by, action="assign")
     if assignee is None or not assignee.is_active or not (roles_of(assignee) & permissions.ASSIGNABLE_ROLES):
         raise ApplicationError(_("Choose an active recruiter."), field="recruiter", code="invalid_choice")
-    department_id = department_of(assignee)
-    if not (roles_of(by) & COMPANY_WIDE_ROLES or by.is_superuser) and department_id != department_of(by):
+    # Refused before anything is written: an assignment the actor may not make would also
+    # take the application out of their own view (a head without a department assigning
+    # someone without one).
+    if not assignable_staff(by).filter(pk=assignee.pk).exists():
         raise ApplicationError(
             _("You can assign only members of your own department."), field="recruiter", code="invalid_choice"
         )
+    department_id = department_of(assignee)
     application.assignee = assignee
     application.save(update_fields=["assignee", "updated_at"])
     merchant = application.merchant
@@ -54,7 +58,7 @@ def application_assign(*, application: Application, by, assignee) -> Application
     notify(
         assignee,
         kind="application_assigned",
-        title=_("Application assigned to you: %(name)s") % {"name": application.company_name},
+        title=lambda: _("Application assigned to you: %(name)s") % {"name": application.company_name},
         url=review_url(application),
     )
     return application
@@ -131,8 +135,8 @@ def application_approve(*, application: Application, by, reason: str = "") -> Ap
     _notify_merchant(
         application,
         kind="application_approved",
-        title=_("Your application is approved"),
-        body=_("Please read and sign your contract in the portal."),
+        title=lambda: _("Your application is approved"),
+        body=lambda: _("Please read and sign your contract in the portal."),
     )
     return application
 
@@ -158,7 +162,7 @@ def application_request_changes(*, application: Application, by, reason: str) ->
     _notify_merchant(
         application,
         kind="application_needs_changes",
-        title=_("Your application needs changes"),
+        title=lambda: _("Your application needs changes"),
         body=reason,
     )
     return application
@@ -176,5 +180,7 @@ def application_reject(*, application: Application, by, reason: str) -> Applicat
         reason=reason,
         fields={"decided_at": timezone.now(), "decided_by": by, "decision_reason": reason},
     )
-    _notify_merchant(application, kind="application_rejected", title=_("Your application was rejected"), body=reason)
+    _notify_merchant(
+        application, kind="application_rejected", title=lambda: _("Your application was rejected"), body=reason
+    )
     return application

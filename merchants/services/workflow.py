@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from workplace.calendar import SHANGHAI
 from workplace.exceptions import ApplicationError, NotPermitted
-from workplace.notifications import notify
-from workplace.roles import Role
+from workplace.notifications import Text, notify
+from workplace.roles import Role, RoleDirectory
 from workplace.workflow import Workflow
 
 from .. import permissions
@@ -178,7 +178,7 @@ def _format_moment(moment: dt.datetime | None) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _notify_merchant(application: Application, *, kind: str, title: str, body: str = "", dedupe_key=None):
+def _notify_merchant(application: Application, *, kind: str, title: Text, body: Text = "", dedupe_key=None):
     return notify(
         application.merchant.user,
         kind=kind,
@@ -196,23 +196,7 @@ def review_url(application: Application) -> str:
 
 # --- who handles an application ----------------------------------------------------
 
-
-class RoleDirectory:
-    """Active users per role, fetched once per role: a batch job asks for the same
-    people again and again."""
-
-    def __init__(self):
-        self._users: dict[str, list] = {}
-
-    def users(self, role: str) -> list:
-        if role not in self._users:
-            from django.contrib.auth import get_user_model
-
-            self._users[role] = list(get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk"))
-        return self._users[role]
-
-    def has_role(self, user, role: str) -> bool:
-        return any(member.pk == user.pk for member in self.users(role))
+# ``RoleDirectory`` (active users per role, once per run) lives in ``workplace.roles``.
 
 
 def department_head(department):

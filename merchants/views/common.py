@@ -11,11 +11,10 @@ from django.http import FileResponse, Http404
 
 from workplace.roles import Role, has_role, roles_of
 
-from .. import checks, permissions, selectors, services
+from .. import permissions, selectors, services
 from ..models import (
     Application,
     Contract,
-    DocumentKind,
 )
 
 REVIEW_PAGE_ROLES = permissions.ASSIGNABLE_ROLES | permissions.REVIEWER_ROLES
@@ -66,10 +65,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 # ------------------------------------------------------------------------- deadlines
 
 
@@ -82,28 +77,8 @@ def deadline_of(application, now=None) -> dict | None:
 # --------------------------------------------------------------------------- checklist
 
 
-def document_checklist(application, documents) -> list[dict]:
-    """Which certificates the application needs and which are there, from the rule of
-    ``checks.required_document_kinds``; ``documents`` are the application's (prefetched)."""
-    by_kind: dict[str, list] = {}
-    for document in documents:
-        by_kind.setdefault(document.kind, []).append(document)
-    required = [str(kind) for kind in checks.required_document_kinds(application.entity_type, application.uscc)]
-    rows = []
-    for kind in DocumentKind:
-        present = by_kind.get(kind.value, [])
-        if kind.value not in required and not present:
-            continue
-        rows.append(
-            {
-                "kind": kind.value,
-                "label": kind.label,
-                "required": kind.value in required,
-                "documents": present,
-                "missing": kind.value in required and not present,
-            }
-        )
-    return rows
+# One checklist for the portal, the review page and the API (``selectors``).
+document_checklist = selectors.application_document_checklist
 
 
 def _latest_findings(application) -> list:

@@ -5,7 +5,6 @@ Views are adapters (see ``portal``): a service refusing is shown in the page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workplace.exceptions import ApplicationError
-from workplace.scoping import department_of
 
-from .. import extensions, permissions, selectors, services
+from .. import extensions, selectors, services
 from ..forms import (
     AssignForm,
     ReviewFilterForm,
@@ -37,27 +35,10 @@ from .common import (
 )
 
 
-def _assignable_staff(user):
-    """Who a reviewer may pick as assignee or filter by: the reviewer's department for a
-    head, everyone assignable for the company-wide levels."""
-    User = get_user_model()
-    queryset = (
-        User.objects.filter(is_active=True, groups__name__in=permissions.ASSIGNABLE_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    if not permissions.is_company_wide(user):
-        department_id = department_of(user)
-        if department_id is None:
-            return queryset.filter(pk=user.pk)
-        queryset = queryset.filter(staff_profile__department_id=department_id)
-    return queryset
-
-
 @reviewer_staff_required
 def review_list(request):
     now = timezone.now()
-    form = ReviewFilterForm(request.GET or None, recruiters=_assignable_staff(request.user))
+    form = ReviewFilterForm(request.GET or None, recruiters=selectors.assignable_staff(request.user))
     filters = {"status": selectors.OPEN_WORK}
     if form.is_valid():
         data = form.cleaned_data
@@ -107,7 +88,7 @@ def _review_context(request, application, **forms) -> dict:
         "can_reject": "reject" in allowed,
         "assign_form": forms.get("assign_form")
         or AssignForm(
-            initial={"recruiter": application.assignee_id}, candidates=_assignable_staff(user), prefix="assign"
+            initial={"recruiter": application.assignee_id}, candidates=selectors.assignable_staff(user), prefix="assign"
         ),
         "visit_form": forms.get("visit_form")
         or SiteVisitForm(initial={"visited_on": timezone.localdate()}, prefix="visit"),
@@ -163,7 +144,7 @@ def review_assign(request, pk):
         pk,
         form_name="assign_form",
         build_form=lambda application: AssignForm(
-            request.POST, candidates=_assignable_staff(request.user), prefix="assign"
+            request.POST, candidates=selectors.assignable_staff(request.user), prefix="assign"
         ),
         perform=lambda application, data: services.application_assign(
             application=application, by=request.user, assignee=data["recruiter"]
