@@ -352,6 +352,26 @@ class EventAction(models.TextChoices):
     REMINDED = "reminded", _("Overdue reminder sent")
 
 
+EA = EventAction
+# The step (SPEC.md §4) each action belongs to, written on its history line — not the step
+# it led to. Escalations, files and reminders belong to the step the complaint is at.
+STEP_OF_ACTION: dict[str, int] = {
+    EA.RECEIVED: 1,
+    EA.INVESTIGATED_VALID: 2,
+    EA.INVESTIGATED_INVALID: 2,
+    EA.SOLUTION_PROPOSED: 3,
+    EA.ARBITRATION_DECIDED: 3,
+    EA.EXTERNAL_OUTCOME: 3,
+    EA.OPINION_ACCEPTED: 4,
+    EA.OPINION_REJECTED: 4,
+    EA.IMPLEMENTED: 5,
+    EA.VISITED: 6,
+    EA.REOPENED: 2,  # the first line of the new round, back at investigation
+    EA.CLOSED: 7,
+}
+del EA
+
+
 class ComplaintEvent(models.Model):
     """One line of a complaint's history (API.md ``history``): step, round, what, who,
     when, a note. Append-only. ``internal`` lines (staff notes, reminders, the valid

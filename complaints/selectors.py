@@ -65,7 +65,7 @@ def current_deadline():
     as ``services.current_deadline_of``)."""
     return Case(
         When(status__in=[S.RECEIVED, S.INVESTIGATING], then=F("reply_due")),
-        When(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.EXTERNAL, then=None),
+        When(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.EXTERNAL, solution_due__isnull=True, then=None),
         When(
             status=S.AWAITING_SOLUTION,
             dispute_level=DisputeLevel.PLATFORM_PANEL,
@@ -83,7 +83,12 @@ def current_deadline_fallback():
     deadline shown carries its flag)."""
     return Case(
         When(status__in=[S.RECEIVED, S.INVESTIGATING], then=F("reply_due_fallback")),
-        When(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.EXTERNAL, then=Value(False)),
+        When(
+            status=S.AWAITING_SOLUTION,
+            dispute_level=DisputeLevel.EXTERNAL,
+            solution_due__isnull=True,
+            then=Value(False),
+        ),
         When(
             status=S.AWAITING_SOLUTION,
             dispute_level=DisputeLevel.PLATFORM_PANEL,
@@ -101,8 +106,8 @@ def overdue_condition(now) -> Q:
     """Complaints whose running deadline has passed at ``now``."""
     return (
         Q(status__in=[S.RECEIVED, S.INVESTIGATING], reply_due__lt=now)
-        | Q(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.CUSTOMER_SERVICE, solution_due__lt=now)
-        | Q(status=S.AWAITING_SOLUTION, dispute_level=DisputeLevel.PLATFORM_PANEL, solution_due__lt=now)
+        # The head's solution, at any level (escalated: only once it runs again).
+        | Q(status=S.AWAITING_SOLUTION, solution_due__lt=now)
         | Q(
             status=S.AWAITING_SOLUTION,
             dispute_level=DisputeLevel.PLATFORM_PANEL,

@@ -287,7 +287,9 @@ def complaint_propose_solution(*, complaint: Complaint, by, solution: str, now: 
     complaint = lock(complaint)
     require_responsible(by, complaint)
     FLOW.require(complaint, {S.AWAITING_SOLUTION})
-    if complaint.dispute_level == 3:
+    # Escalated (level 2 or 3), the arbitration decides until a new transfer slip or a
+    # rejection sets ``solution_due`` again (a later round after the decision).
+    if complaint.dispute_level == 3 and complaint.solution_due is None:
         raise InvalidTransition(_("The complaint is in external arbitration; record its outcome instead."))
     if complaint.dispute_level == 2 and complaint.solution_due is None:
         raise InvalidTransition(_("The arbitration panel decides this complaint; record its decision instead."))

@@ -106,3 +106,80 @@ def test_it_walks_level_3_and_keeps_the_history(rejected, merchant_user, ops_dir
     actions = list(rejected.events.values_list("action", flat=True))
     assert actions[:2] == ["received", "investigated_valid"]
     assert actions[-2:] == ["escalated", "external_outcome"]
+
+
+@pytest.fixture
+def externally_decided(rejected, merchant_user, ops_director, customer_service, person):
+    """Level 3 decided and carried out, then a visit below satisfied: round 2 at level 3."""
+    services.complaint_escalate(complaint=rejected, by=merchant_user, reason="要求仲裁")
+    services.arbitration_decide(complaint=rejected, by=ops_director, panel=["director", "gm"], decision="驳回")
+    services.complaint_record_opinion(complaint=rejected, by=merchant_user, accepted=False, opinion="不服裁决")
+    services.complaint_escalate(complaint=rejected, by=merchant_user, reason="申请外部仲裁")
+    services.external_arbitration_record(
+        complaint=rejected, by=customer_service, body="阜阳仲裁委员会", case_number="2026-18", outcome="赔偿300元"
+    )
+    services.complaint_mark_implemented(complaint=rejected, by=person, notes="已赔偿")
+    services.complaint_record_visit(
+        complaint=rejected, by=customer_service, visited_on=dt.date(2026, 10, 13), satisfaction=Satisfaction.NEUTRAL
+    )
+    rejected.refresh_from_db()
+    assert (rejected.status, rejected.round, rejected.dispute_level) == (S.INVESTIGATING, 2, 3)
+    return rejected
+
+
+def test_a_second_round_after_external_arbitration_reaches_the_responsible_head(
+    externally_decided, customer_service, person, merchant_user
+):
+    from complaints import queues, selectors
+
+    complaint = services.complaint_investigate(
+        complaint=externally_decided,
+        by=customer_service,
+        valid=True,
+        findings="赔偿后仍有问题",
+        responsible_department="quality",
+        responsible_person=person.username,
+    )
+    assert complaint.status == S.AWAITING_SOLUTION
+    # The head's solution runs on its deadline again (the external body decided round 1).
+    assert services.current_deadline_of(complaint) == ("solution_due", at(2026, 10, 16, 23, 59, 59))
+    row = selectors.complaint_list(user=customer_service).get(pk=complaint.pk)
+    assert row.deadline == at(2026, 10, 16, 23, 59, 59)
+    assert queues.responsible_queue(user=person).filter(pk=complaint.pk).exists()
+    services.complaint_propose_solution(complaint=complaint, by=person, solution="更换商品并补偿")
+    services.complaint_record_opinion(complaint=complaint, by=merchant_user, accepted=True)
+    complaint.refresh_from_db()
+    assert complaint.status == S.IMPLEMENTING and complaint.dispute_level == 3
+    assert not services.can_escalate(complaint)
+
+
+def test_the_page_offers_the_head_the_second_rounds_transfer_slip(externally_decided, customer_service, person):
+    from django.test import Client
+
+    services.complaint_investigate(
+        complaint=externally_decided,
+        by=customer_service,
+        valid=True,
+        findings="赔偿后仍有问题",
+        responsible_department="quality",
+        responsible_person=person.username,
+    )
+    web = Client()
+    web.force_login(person)
+    assert "solution" in web.get(f"/complaints/{externally_decided.pk}/").context["actions"]
+    response = web.post(f"/complaints/{externally_decided.pk}/solution/", {"solution": "更换商品"})
+    assert response.status_code == 302
+    externally_decided.refresh_from_db()
+    assert externally_decided.status == S.AWAITING_OPINION
+
+
+def test_an_undecided_external_arbitration_still_refuses_the_heads_solution(
+    rejected, merchant_user, ops_director, person
+):
+    services.complaint_escalate(complaint=rejected, by=merchant_user, reason="要求仲裁")
+    services.arbitration_decide(complaint=rejected, by=ops_director, panel=["director", "gm"], decision="驳回")
+    services.complaint_record_opinion(complaint=rejected, by=merchant_user, accepted=False, opinion="不服裁决")
+    services.complaint_escalate(complaint=rejected, by=merchant_user, reason="申请外部仲裁")
+    with pytest.raises(InvalidTransition):
+        services.complaint_propose_solution(complaint=rejected, by=person, solution="x")
+    assert services.current_deadline_of(rejected) == (None, None)

@@ -170,15 +170,27 @@ def test_it_refuses_a_stale_copy(frozen, customer_service, merchant_a, person):
 def test_it_keeps_every_step_in_the_history(frozen, customer_service, merchant_a, person):
     complaint = make_complaint(S.CLOSED, cs=customer_service, merchant=merchant_a, person=person)
     actions = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("action", "step", "round"))
+    # Each line carries the step its action belongs to (SPEC.md §4), not the step it led to.
     assert actions == [
         ("received", 1, 1),
-        ("investigated_valid", 3, 1),
-        ("solution_proposed", 4, 1),
-        ("opinion_accepted", 5, 1),
-        ("implemented", 6, 1),
+        ("investigated_valid", 2, 1),
+        ("solution_proposed", 3, 1),
+        ("opinion_accepted", 4, 1),
+        ("implemented", 5, 1),
         ("visited", 6, 1),
         ("closed", 7, 1),
     ]
+
+
+def test_it_files_a_rejection_and_a_new_round_under_their_steps(frozen, customer_service, merchant_a, person):
+    invalid = make_complaint(S.CLOSED_INVALID, cs=customer_service, merchant=merchant_a)
+    assert list(invalid.events.values_list("action", "step")) == [("received", 1), ("investigated_invalid", 2)]
+    complaint = make_complaint(S.AWAITING_OPINION, cs=customer_service, merchant=merchant_a, person=person)
+    services.complaint_record_opinion(complaint=complaint, by=customer_service, accepted=False, opinion="不接受")
+    assert complaint.events.values_list("step", flat=True).get(action="opinion_rejected") == 4
+    reopened = make_complaint(S.INVESTIGATING, cs=customer_service, merchant=merchant_a, person=person)
+    lines = list(reopened.events.values_list("action", "step", "round"))
+    assert lines[-2:] == [("visited", 6, 1), ("reopened", 2, 2)]
 
 
 def test_it_accepts_received_at_from_yesterday_but_not_the_future_or_before(frozen, customer_service, merchant_a):
