@@ -42,7 +42,9 @@ def test_it_names_the_bad_fields(client_for, merchant_user):
 
 
 def test_staff_may_not_create_applications(client_for, recruiter):
-    assert client_for(recruiter).post(URL, PROFILE, format="json").status_code == 403
+    response = client_for(recruiter).post(URL, PROFILE, format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert not Application.objects.exists()
 
 
 def test_it_uploads_submits_and_shows_findings(client_for, merchant_user, django_capture_on_commit_callbacks):
@@ -108,8 +110,12 @@ def test_it_detects_the_type_from_the_content(client_for, merchant_user):
 
 def test_other_merchants_get_404(client_for, make_application, other_merchant_user):
     application = make_application()
-    assert client_for(other_merchant_user).get(f"{URL}{application.pk}/").status_code == 404
-    assert client_for(other_merchant_user).post(f"{URL}{application.pk}/submit/").status_code == 404
+    client = client_for(other_merchant_user)
+    for response in (client.get(f"{URL}{application.pk}/"), client.post(f"{URL}{application.pk}/submit/")):
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+        assert application.company_name not in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
 
 
 def test_the_full_flow_through_the_api(
@@ -119,23 +125,22 @@ def test_the_full_flow_through_the_api(
     staff = client_for(recruiter)
     head = client_for(recruitment_head)
     response = head.post(f"{URL}{application.pk}/approve/")
-    assert response.status_code == 409
-    assert (
-        staff.post(
-            f"{URL}{application.pk}/evaluation/",
-            {
-                "brand": 3,
-                "decoration": "chain_style",
-                "area_sqm": "900",
-                "registered_capital": "2000000",
-                "staff_count": 85,
-                "years_in_business": "5",
-                "frequency": "high",
-            },
-            format="json",
-        ).status_code
-        == 201
+    assert response.status_code == 409 and response.json()["detail"]
+    evaluation = staff.post(
+        f"{URL}{application.pk}/evaluation/",
+        {
+            "brand": 3,
+            "decoration": "chain_style",
+            "area_sqm": "900",
+            "registered_capital": "2000000",
+            "staff_count": 85,
+            "years_in_business": "5",
+            "frequency": "high",
+        },
+        format="json",
     )
+    assert evaluation.status_code == 201
+    assert (evaluation.json()["score"], evaluation.json()["merchant_class"]) == ("13.70", "II")
     response = head.post(f"{URL}{application.pk}/approve/")
     assert response.status_code == 409
     assert "site visit" in response.json()["detail"] or "实地" in response.json()["detail"]
@@ -145,23 +150,19 @@ def test_the_full_flow_through_the_api(
         format="multipart",
     )
     assert response.status_code == 201, response.json()
-    assert staff.post(f"{URL}{application.pk}/approve/").status_code == 403
+    refused = staff.post(f"{URL}{application.pk}/approve/")
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
     response = head.post(f"{URL}{application.pk}/approve/")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "contract_sent"
     merchant = client_for(merchant_user)
     pdf = merchant.get(f"{URL}{application.pk}/contract.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert (
-        merchant.post(
-            f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": False}, format="json"
-        ).status_code
-        == 400
-    )
-    assert (
-        head.post(f"{URL}{application.pk}/sign/", {"signer_name": "张", "consent": True}, format="json").status_code
-        == 403
-    )
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    no_consent = merchant.post(f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": False}, format="json")
+    assert no_consent.status_code == 400 and "consent" in no_consent.json()
+    by_staff = head.post(f"{URL}{application.pk}/sign/", {"signer_name": "张", "consent": True}, format="json")
+    assert (by_staff.status_code, by_staff.json()["code"]) == (403, "permission_denied")
     response = merchant.post(
         f"{URL}{application.pk}/sign/", {"signer_name": "徐明", "consent": True}, format="json", REMOTE_ADDR="10.1.2.3"
     )
@@ -217,7 +218,8 @@ def test_the_merchant_removes_a_document(client_for, make_application, merchant_
     application = make_application("documents")
     document = application.documents.first()
     client = client_for(merchant_user)
-    assert client.delete(f"{URL}{application.pk}/documents/{document.pk}/").status_code == 204
+    response = client.delete(f"{URL}{application.pk}/documents/{document.pk}/")
+    assert (response.status_code, response.content) == (204, b"")
     assert not application.documents.filter(pk=document.pk).exists()
     body = client.get(f"{URL}{application.pk}/").json()
     assert body["missing_documents"] == [document.kind]
