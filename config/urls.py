@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from workplace.forms import AdminLoginForm
+from workplace.language import set_language
 
 # The admin's login refuses an over-long username like the pages' (workplace.forms).
 admin.site.login_form = AdminLoginForm
@@ -17,7 +18,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, also remembering the choice as the user's own.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -60,6 +60,29 @@ class StaffProfile(models.Model):
         return not (self.leave_date and day > self.leave_date)
 
 
+class UserPreference(models.Model):
+    """What a user chose for themselves: the language the product speaks to them in, also
+    when it writes to them from a background job (notifications, their e-mail)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preference",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
 class CalendarOverride(models.Model):
     """An admin's correction of one day of the working-day calendar (SPEC.md §7).
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .exceptions import ApplicationError
-from .models import Department, StaffProfile
+from .models import Department, StaffProfile, UserPreference
 from .roles import STAFF_ROLES, Role
 
 
@@ -59,3 +60,10 @@ def user_create(
 
 def _missing(field: str, value: str):
     raise ApplicationError(_("No %(field)s “%(value)s” exists.") % {"field": field, "value": value}, field=field)
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Remember ``language`` as the one ``user`` reads (``UserPreference``)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Choose one of the offered languages."), field="language", code="invalid_choice")
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
