@@ -148,6 +148,6 @@ def _contract_signed(*, application: Application, contract: Contract, user, sign
         notify(
             recipient,
             kind="contract_signed",
-            title=_("Contract signed: %(name)s") % {"name": merchant.name},
+            title=lambda: _("Contract signed: %(name)s") % {"name": merchant.name},
             url=review_url(application),
         )

@@ -214,8 +214,10 @@ def application_expire(*, application: Application, now: dt.datetime | None = No
     _notify_merchant(
         application,
         kind="application_expired",
-        title=_("Your application has expired"),
-        body=_("It was not resubmitted within %(days)s days. You may start a new application.") % {"days": days},
+        title=lambda: _("Your application has expired"),
+        body=lambda: (
+            _("It was not resubmitted within %(days)s days. You may start a new application.") % {"days": days}
+        ),
         dedupe_key=f"merchants:application:{application.pk}:expired",
     )
     return True
@@ -296,16 +298,20 @@ def _deadline_key(application, deadline_kind: str, due: dt.datetime, level: int,
 
 
 def _deadline_notice(application, deadline_kind: str, due: dt.datetime, level: int, recipient, dedupe_key) -> bool:
-    if deadline_kind == "system_check":
-        title = _("System check overdue: %(name)s") if level == 0 else _("Escalated: system check overdue for %(name)s")
-    else:
-        title = _("Review overdue: %(name)s") if level == 0 else _("Escalated: review overdue for %(name)s")
-    body = _("It was due by %(due)s.") % {"due": _format_moment(due)}
+    def title():  # in the recipient's language (workplace.notifications.notify)
+        if deadline_kind == "system_check":
+            template = (
+                _("System check overdue: %(name)s") if level == 0 else _("Escalated: system check overdue for %(name)s")
+            )
+        else:
+            template = _("Review overdue: %(name)s") if level == 0 else _("Escalated: review overdue for %(name)s")
+        return template % {"name": application.company_name}
+
     notification = notify(
         recipient,
         kind=f"application_{deadline_kind}_{'reminder' if level == 0 else 'escalation'}",
-        title=title % {"name": application.company_name},
-        body=body,
+        title=title,
+        body=lambda: _("It was due by %(due)s.") % {"due": _format_moment(due)},
         url=review_url(application),
         dedupe_key=dedupe_key,
     )

@@ -110,9 +110,11 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
             _notify_merchant(
                 application,
                 kind="application_needs_changes",
-                title=_("Your application needs changes"),
-                body=_("The system check found problems; please fix them and resubmit by %(due)s.")
-                % {"due": _format_moment(application.resubmit_due)},
+                title=lambda: _("Your application needs changes"),
+                body=lambda: (
+                    _("The system check found problems; please fix them and resubmit by %(due)s.")
+                    % {"due": _format_moment(application.resubmit_due)}
+                ),
             )
         else:
             application_transition(
@@ -124,8 +126,8 @@ def application_run_system_check(*, application_id: int, today: dt.date | None =
                 notify(
                     recipient,
                     kind="application_in_review",
-                    title=_("Application to review: %(name)s") % {"name": application.company_name},
-                    body=_("Decide by %(due)s.") % {"due": _format_moment(application.review_due)},
+                    title=lambda: _("Application to review: %(name)s") % {"name": application.company_name},
+                    body=lambda: _("Decide by %(due)s.") % {"due": _format_moment(application.review_due)},
                     url=review_url(application),
                 )
         return run
