@@ -24,6 +24,7 @@ from .models import (
     DisputeLevel,
     FollowUpVisit,
     Penalty,
+    PenaltyRole,
 )
 
 S = ComplaintStatus
@@ -58,6 +59,22 @@ def is_merchant_view(user, complaint: Complaint) -> bool:
     responsible person's name, no penalties)."""
     roles = roles_of(user)
     return Role.MERCHANT in roles and not (roles - {Role.MERCHANT}) and not user.is_superuser
+
+
+def penalties_visible_to(user, complaint: Complaint) -> list[Penalty]:
+    """The penalties of ``complaint`` that ``user`` may read: pay data (SPEC.md §4, §5).
+    Customer service and the company-wide levels read all; the head penalised with the
+    responsible person (their manager) reads both; anyone else who sees the complaint (a
+    recruiter, a recruitment head, the responsible person) reads only their own; the
+    merchant none. Filtered from the prefetched rows: no query of its own."""
+    if is_merchant_view(user, complaint):
+        return []
+    penalties = list(complaint.penalties.all())
+    if user.is_superuser or roles_of(user) & SEES_ALL:
+        return penalties
+    if any(penalty.person_id == user.pk and penalty.role == PenaltyRole.HEAD for penalty in penalties):
+        return penalties
+    return [penalty for penalty in penalties if penalty.person_id == user.pk]
 
 
 def current_deadline():

@@ -435,7 +435,7 @@ def _detail_context(request, complaint, *, bound=None, page_error=None):
         "required_visits": complaint.required_visits,
         "arbitrations": list(complaint.arbitrations.all()),
         "attachments": list(complaint.attachments.all()),
-        "penalties": [] if merchant_view else list(complaint.penalties.all()),
+        "penalties": selectors.penalties_visible_to(request.user, complaint),
         "actions": _action_forms(request, complaint, allowed, bound),
         "pdf_forms": pdf.FORMS.values(),
         "page_error": page_error,

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.utils import humanize_datetime
 
+from .. import selectors
 from ..models import (
     Arbitration,
     Attachment,
@@ -308,7 +309,10 @@ class ComplaintSerializer(ComplaintListSerializer):
     def get_penalties(self, complaint):
         if self.context.get("merchant_view"):
             return []
-        return PenaltySerializer(complaint.penalties.all(), many=True).data
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return PenaltySerializer(selectors.penalties_visible_to(request.user, complaint), many=True).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_solution(self, complaint) -> str | None:

@@ -337,3 +337,23 @@ def test_it_lists_in_constant_queries(frozen, users, merchant_a, django_assert_n
         make_complaint(S.AWAITING_OPINION, cs=cs, merchant=merchant_a, person=users["person"])
     with django_assert_num_queries(2):
         assert len(api.get("/api/v1/complaints/").json()["results"]) == 4
+
+
+def test_a_penalty_is_read_by_whom_it_penalises_and_their_managers_only(frozen, users, merchant_a):
+    # Penalties are pay data: the recruiter of the merchant sees the complaint, not
+    # colleagues' deductions; the responsible person sees their own, their head both (issue 8 §7).
+    complaint = make_complaint(S.CLOSED, cs=users["customer_service"], merchant=merchant_a, person=users["person"])
+    url = f"/api/v1/complaints/{complaint.pk}/"
+
+    def seen(role):
+        response = client(users[role]).get(url)
+        assert response.status_code == 200, response.content
+        return {(p["person"], p["as"]) for p in response.json()["penalties"]}
+
+    everyone = {("quality_staff", "responsible"), ("quality_head", "head")}
+    for role in ("customer_service", "ops_director", "general_manager", "dept_head"):
+        assert seen(role) == everyone, role
+    assert seen("person") == {("quality_staff", "responsible")}
+    assert seen("recruitment_head") == set()
+    assert seen("recruiter") == set()
+    assert seen("merchant_user") == set()
