@@ -28,7 +28,9 @@ def test_a_merchant_sees_its_own_rates_and_never_the_standard(
 
 @pytest.mark.parametrize("role", ["recruiter", "recruitment_head", "general_manager"])
 def test_staff_use_the_history_instead(request, client_for, role):
-    assert client_for(request.getfixturevalue(role)).get("/api/v1/my-rates/").status_code == 403
+    response = client_for(request.getfixturevalue(role)).get("/api/v1/my-rates/")
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "results" not in response.json() and "prepaid_rate" not in str(response.json())
 
 
 def test_staff_see_the_rate_history_in_scope(client_for, recruiter, outside_recruiter, recruitment_head, outside_head):
@@ -41,7 +43,9 @@ def test_staff_see_the_rate_history_in_scope(client_for, recruiter, outside_recr
 
 
 def test_merchants_do_not_see_the_staff_history(client_for, merchant_user):
-    assert client_for(merchant_user).get("/api/v1/merchant-rates/").status_code == 403
+    response = client_for(merchant_user).get("/api/v1/merchant-rates/")
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "results" not in response.json()
 
 
 def test_the_history_query_count_is_constant(client_for, recruiter, general_manager, queries):
