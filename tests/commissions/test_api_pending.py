@@ -55,7 +55,9 @@ def test_nothing_waits_on_non_approvers(request, client_for, recruiter, role):
 
 
 def test_merchants_are_refused(client_for, merchant_user):
-    assert client_for(merchant_user).get(URL).status_code == 403
+    response = client_for(merchant_user).get(URL)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "results" not in response.json()
 
 
 def test_query_count_is_constant(client_for, recruiter, recruitment_head, queries):
