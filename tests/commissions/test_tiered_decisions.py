@@ -31,7 +31,8 @@ def current_role(rate_request):
 def test_a_director_cannot_decide_the_heads_step_and_then_their_own(client_for, recruiter, ops_director):
     rate_request = make_request(recruiter, "6.90")  # head, director
     client = client_for(ops_director)
-    assert approve(client, rate_request, step="recruitment_head", reason="负责人休假").status_code == 200
+    first = approve(client, rate_request, step="recruitment_head", reason="负责人休假")
+    assert (first.status_code, first.json()["status"], first.json()["current_step"]) == (200, "pending", "ops_director")
     response = approve(client, rate_request)
     assert response.status_code == 403
     assert response.json() == {
@@ -39,28 +40,34 @@ def test_a_director_cannot_decide_the_heads_step_and_then_their_own(client_for, 
         "code": "second_step",
     }
     assert current_role(rate_request) == "ops_director"
-    assert reject(client, rate_request, reason="再想想").status_code == 403
+    refused = reject(client, rate_request, reason="再想想")
+    assert (refused.status_code, refused.json()["code"]) == (403, "second_step")
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
 def test_a_general_manager_cannot_decide_all_three_steps(client_for, recruiter, general_manager, ops_director):
     rate_request = make_request(recruiter, "5.00")  # head, director, GM
     client = client_for(general_manager)
-    assert approve(client, rate_request, acting_for="recruitment_head", reason="负责人出差").status_code == 200
+    first = approve(client, rate_request, acting_for="recruitment_head", reason="负责人出差")
+    assert (first.status_code, first.json()["current_step"]) == (200, "ops_director")
     second = approve(client, rate_request, acting_for="ops_director", reason="总监出差")
     assert (second.status_code, second.json()["code"]) == (403, "second_step")
     third = approve(client, rate_request, step="general_manager")
     assert (third.status_code, third.json()["code"]) == (403, "second_step")
     # another person decides the next step; the GM's own step then still needs another GM
     assert approve(client_for(ops_director), rate_request).json()["current_step"] == "general_manager"
-    assert approve(client, rate_request).status_code == 403
+    own = approve(client, rate_request)
+    assert (own.status_code, own.json()["code"]) == (403, "second_step")
     assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
 def test_different_people_grant_it(client_for, recruiter, recruitment_head, ops_director, general_manager):
     rate_request = make_request(recruiter, "5.00")
     second_gm = make_user("general_manager", username="gm2")
-    assert approve(client_for(general_manager), rate_request, step="recruitment_head", reason="出差").status_code == 200
-    assert approve(client_for(ops_director), rate_request).status_code == 200
+    first = approve(client_for(general_manager), rate_request, step="recruitment_head", reason="出差")
+    assert (first.status_code, first.json()["current_step"]) == (200, "ops_director")
+    second = approve(client_for(ops_director), rate_request)
+    assert (second.status_code, second.json()["current_step"]) == (200, "general_manager")
     body = approve(client_for(second_gm), rate_request).json()
     assert body["status"] == "approved"
     assert [(s["decided_by"], s["acting_for"]) for s in body["steps"]] == [
