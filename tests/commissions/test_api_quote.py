@@ -116,6 +116,8 @@ def test_it_explains_in_chinese_by_default(client_for, recruiter):
 def test_it_survives_a_non_object_body(client_for, recruiter):
     response = client_for(recruiter).post(URL, ["x"], format="json")
     assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]
+    assert "standard_rate" not in response.json()
 
 
 @pytest.mark.parametrize(
@@ -123,12 +125,24 @@ def test_it_survives_a_non_object_body(client_for, recruiter):
     ["recruiter", "recruitment_head", "ops_director", "general_manager", "customer_service", "dept_head", "admin_user"],
 )
 def test_every_staff_role_may_use_it(request, client_for, role_fixture):
-    assert quote(client_for(request.getfixturevalue(role_fixture)), "5.00").status_code == 200
+    response = quote(client_for(request.getfixturevalue(role_fixture)), "5.00")
+    assert response.status_code == 200
+    assert response.json() == {
+        "standard_rate": "10.00",
+        "ratio": "50.00",
+        "required_role": "general_manager",
+        "chain": ["recruitment_head", "ops_director", "general_manager"],
+    }
 
 
 def test_merchants_never_see_the_standard(client_for, merchant_user):
-    assert quote(client_for(merchant_user), "5.00").status_code == 403
+    response = quote(client_for(merchant_user), "5.00")
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert "standard_rate" not in response.json() and "10.00" not in str(response.json())
 
 
 def test_anonymous_users_are_refused(api_client):
-    assert quote(api_client, "5.00").status_code in (401, 403)
+    response = quote(api_client, "5.00")
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] == "not_authenticated"
+    assert "standard_rate" not in response.json()
