@@ -120,6 +120,12 @@ def test_a_rejected_request_can_be_made_again(client_for, recruiter, recruitment
     reject(client_for(recruitment_head), RateRequest.objects.get(pk=first["id"]), reason="再谈")
     second = create(client_for(recruiter), dining_merchant, "8.20")
     assert second.status_code == 201
+    assert (second.json()["status"], second.json()["prepaid_rate"], second.json()["merchant"]) == (
+        "pending",
+        "8.20",
+        dining_merchant.pk,
+    )
+    assert second.json()["id"] != first["id"]
     assert RateRequest.objects.get(pk=first["id"]).status == "rejected"
 
 
@@ -133,7 +139,9 @@ def test_one_pending_request_per_merchant_and_kind(client_for, recruiter, dining
 def test_nobody_decides_their_own_request(client_for, recruitment_head, department):
     merchant = make_merchant(recruitment_head, department=department)
     rate_request = make_request(recruitment_head, "8.00", merchant=merchant)
-    assert approve(client_for(recruitment_head), rate_request).status_code == 403
+    response = approve(client_for(recruitment_head), rate_request)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
 def test_a_higher_level_may_act_in_place_and_it_is_recorded(client_for, ops_director, request_for):
@@ -165,7 +173,8 @@ def test_a_lower_level_is_refused(client_for, recruitment_head, ops_director, re
 
 def test_nobody_decides_a_second_step(client_for, recruitment_head, request_for):
     rate_request = request_for("6.90")
-    assert approve(client_for(recruitment_head), rate_request).status_code == 200
+    first = approve(client_for(recruitment_head), rate_request)
+    assert (first.status_code, first.json()["current_step"]) == (200, "ops_director")
     response = approve(client_for(recruitment_head), rate_request)
     assert (response.status_code, response.json()["code"]) == (403, "second_step")
 
@@ -185,15 +194,18 @@ def test_a_lower_level_whose_step_is_behind_them_is_a_conflict(client_for, recru
 def test_a_closed_request_is_a_conflict(client_for, recruitment_head, general_manager, request_for):
     rate_request = request_for("8.00")
     approve(client_for(recruitment_head), rate_request)
-    assert approve(client_for(general_manager), rate_request).status_code == 409
-    assert reject(client_for(general_manager), rate_request, reason="晚了").status_code == 409
+    again = approve(client_for(general_manager), rate_request)
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_state")
+    late = reject(client_for(general_manager), rate_request, reason="晚了")
+    assert (late.status_code, late.json()["code"]) == (409, "invalid_state")
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "approved"
 
 
 def test_naming_a_step_that_is_no_longer_current_is_a_conflict(client_for, recruitment_head, ops_director, request_for):
     rate_request = request_for("6.90")
     approve(client_for(recruitment_head), rate_request)
     response = approve(client_for(ops_director), rate_request, step="recruitment_head")
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_state")
     assert RateRequest.objects.get(pk=rate_request.pk).current_step.role == "ops_director"
 
 
@@ -216,11 +228,19 @@ def test_it_refuses_merchants_that_are_not_prospects_or_active(client_for, recru
 
 
 def test_an_active_merchant_may_get_a_rate(client_for, recruiter):
-    assert create(client_for(recruiter), make_merchant(recruiter, status="active")).status_code == 201
+    merchant = make_merchant(recruiter, status="active")
+    response = create(client_for(recruiter), merchant)
+    assert response.status_code == 201
+    assert (response.json()["merchant"], response.json()["status"], response.json()["prepaid_rate"]) == (
+        merchant.pk,
+        "pending",
+        "5.00",
+    )
 
 
 def test_only_the_owner_requests(client_for, second_recruiter, recruitment_head, dining_merchant):
-    assert create(client_for(recruitment_head), dining_merchant).status_code == 403
+    refused = create(client_for(recruitment_head), dining_merchant)
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
     response = create(client_for(second_recruiter), dining_merchant)
     assert response.status_code == 400  # not among theirs: not even its existence is told
     assert "merchant" in response.json()
