@@ -86,7 +86,8 @@ def test_the_general_manager_alone_decides_a_pos_fee_waiver(
         "general_manager",
         None,
     )
-    assert client_for(recruitment_head).post(f"{URL}{body['id']}/approve/", {}).status_code == 403
+    refused = client_for(recruitment_head).post(f"{URL}{body['id']}/approve/", {})
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
     assert not pos_fee_waived(dining_merchant)
     assert approve(client_for(general_manager), body["id"])["status"] == "approved"
     assert pos_fee_waived(dining_merchant)
@@ -100,6 +101,11 @@ def test_kinds_do_not_block_each_other(client_for, recruiter, dining_merchant):
         URL, {"kind": "pos_fee_waiver", "merchant": dining_merchant.pk, "reason": "x"}, format="json"
     )
     assert response.status_code == 201
+    assert (response.json()["kind"], response.json()["status"], response.json()["merchant"]) == (
+        "pos_fee_waiver",
+        "pending",
+        dining_merchant.pk,
+    )
 
 
 def test_the_schema_documents_the_endpoints(client_for, recruiter):
@@ -122,3 +128,5 @@ def test_a_merchant_of_another_recruiter_cannot_get_a_waiver(client_for, second_
         URL, {"kind": "pos_fee_waiver", "merchant": merchant.pk, "reason": "x"}, format="json"
     )
     assert response.status_code == 400
+    assert (sorted(response.json()), response.json()["code"]) == (["code", "merchant"], "invalid")
+    assert not pos_fee_waived(merchant)
