@@ -58,10 +58,16 @@ SEES = {
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_who_sees_a_request(request, client_for, head_step, role):
     client = client_for(request.getfixturevalue(role))
-    assert client.get(f"{URL}{head_step.pk}/").status_code == SEES[role]
+    detail = client.get(f"{URL}{head_step.pk}/")
+    assert detail.status_code == SEES[role]
+    if SEES[role] == 200:
+        assert (detail.json()["id"], detail.json()["reference"]) == (head_step.pk, head_step.reference)
+    else:
+        assert detail.json()["code"] == {403: "permission_denied", 404: "not_found"}[SEES[role]]
+        assert head_step.reference not in str(detail.json())
     listing = client.get(URL)
     if SEES[role] == 403:
-        assert listing.status_code == 403
+        assert (listing.status_code, listing.json()["code"]) == (403, "permission_denied")
     else:
         ids = [row["id"] for row in listing.json()["results"]]
         assert (head_step.pk in ids) == (SEES[role] == 200)
@@ -179,7 +185,11 @@ def test_who_requests_a_rate_for_the_recruiters_merchant(request, client_for, re
 
 def test_a_head_may_not_decide_another_departments_request(client_for, outside_recruiter, recruitment_head):
     foreign = make_request(outside_recruiter, "8.00")
-    assert client_for(recruitment_head).post(f"{URL}{foreign.pk}/approve/", {}, format="json").status_code == 404
+    response = client_for(recruitment_head).post(f"{URL}{foreign.pk}/approve/", {}, format="json")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert foreign.reference not in str(response.json())
+    foreign.refresh_from_db()
+    assert foreign.status == "pending"
 
 
 def test_the_outside_head_decides_their_own_department(client_for, outside_recruiter, outside_head):
@@ -189,5 +199,9 @@ def test_the_outside_head_decides_their_own_department(client_for, outside_recru
 
 
 def test_anonymous_users_are_refused(api_client, head_step):
-    assert api_client.get(URL).status_code in (401, 403)
-    assert api_client.post(f"{URL}{head_step.pk}/approve/", {}).status_code in (401, 403)
+    listing = api_client.get(URL)
+    assert (listing.status_code in (401, 403), listing.json()["code"]) == (True, "not_authenticated")
+    decision = api_client.post(f"{URL}{head_step.pk}/approve/", {})
+    assert (decision.status_code in (401, 403), decision.json()["code"]) == (True, "not_authenticated")
+    head_step.refresh_from_db()
+    assert head_step.status == "pending"
