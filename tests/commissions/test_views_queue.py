@@ -35,7 +35,7 @@ def test_it_shows_what_waits_with_the_details(web, recruiter, recruitment_head):
 def test_it_approves_with_a_comment(web, recruiter, recruitment_head):
     rate_request = make_request(recruiter, "8.00")
     response = decide(web(recruitment_head), rate_request, "approve", "同意")
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, QUEUE)
     rate_request.refresh_from_db()
     assert rate_request.status == "approved"
     assert rate_request.steps.get().comment == "同意"
@@ -80,12 +80,17 @@ def test_the_queue_needs_csrf(client, recruiter, recruitment_head):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(recruitment_head)
     rate_request = make_request(recruiter, "8.00")
-    assert decide(strict, rate_request, "approve").status_code == 403
+    response = decide(strict, rate_request, "approve")
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
 @pytest.mark.parametrize("role", ["recruiter", "customer_service", "merchant_user"])
 def test_others_may_not_open_the_queue(request, web, role):
-    assert web(request.getfixturevalue(role)).get(QUEUE).status_code == 403
+    response = web(request.getfixturevalue(role)).get(QUEUE)
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
 
 
 def test_the_queue_is_in_the_menu_of_approvers(web, recruitment_head, recruiter):
@@ -100,7 +105,10 @@ def test_the_queue_is_not_in_a_recruiters_menu(web, recruiter):
 
 def test_the_outside_head_cannot_decide(web, recruiter, outside_head):
     rate_request = make_request(recruiter, "8.00")
-    assert decide(web(outside_head), rate_request, "approve").status_code == 404
+    response = decide(web(outside_head), rate_request, "approve")
+    assert response.status_code == 404
+    assert "未找到。" in response.content.decode()
+    assert RateRequest.objects.get(pk=rate_request.pk).status == "pending"
 
 
 def test_query_count_is_constant(web, recruiter, recruitment_head, queries):
