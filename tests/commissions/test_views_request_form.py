@@ -38,8 +38,9 @@ def test_it_creates_the_request(web, dining_merchant):
     response = web.post(
         NEW, {"kind": "prepaid", "merchant": dining_merchant.pk, "proposed_rate": "5.00", "reason": "连锁"}
     )
-    assert response.status_code == 302
-    assert RateRequest.objects.get().required_role == "general_manager"
+    assert (response.status_code, response["Location"]) == (302, "/commissions/requests/")
+    created = RateRequest.objects.get()
+    assert (created.merchant, created.required_role, created.status) == (dining_merchant, "general_manager", "pending")
 
 
 def test_it_shows_errors_in_the_page(web, dining_merchant):
@@ -73,4 +74,7 @@ def test_those_who_own_no_merchant_are_offered_none(request, client, recruiter, 
 
 def test_merchants_may_not_open_it(client, merchant_user):
     client.force_login(merchant_user)
-    assert client.get(NEW).status_code == 403
+    response = client.get(NEW)
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert 'name="proposed_rate"' not in response.content.decode()
