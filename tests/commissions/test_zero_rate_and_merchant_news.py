@@ -66,8 +66,9 @@ def test_the_request_form_takes_zero(client, recruiter):
         "/commissions/requests/new/",
         {"kind": "prepaid", "merchant": merchant.pk, "proposed_rate": "0", "reason": "旗舰店"},
     )
-    assert response.status_code == 302
-    assert RateRequest.objects.get(merchant=merchant).required_role == "general_manager"
+    assert (response.status_code, response["Location"]) == (302, "/commissions/requests/")
+    created = RateRequest.objects.get(merchant=merchant)
+    assert (created.required_role, created.proposed_rate) == ("general_manager", Decimal("0"))
 
 
 # --- the merchant is told -------------------------------------------------------------------
@@ -88,7 +89,10 @@ def test_the_merchant_is_told_when_its_rate_is_approved(client, client_for, recr
     assert rate_request.reference in news.body
     assert "10.00" not in news.title + news.body  # never the internal standard
     client.force_login(merchant_user)
-    assert client.get(news.url).status_code == 200
+    page = client.get(news.url)
+    assert page.status_code == 200
+    assert "我的费率" in page.content.decode() and "老街火锅" in page.content.decode()
+    assert "10.00" not in page.content.decode()
 
 
 def test_the_merchant_is_told_of_a_rate_within_authority(recruiter, merchant_user):
