@@ -25,8 +25,14 @@ def test_an_admin_adds_a_new_version_of_a_standard(admin_client):
             "note": "2027 调整",
         },
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/commissions/commissionstandard/")
     assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 2
+    added = CommissionStandard.objects.get(category="dining_entertainment", note="2027 调整")
+    assert (str(added.bank_card_fee), str(added.prepaid_commission), added.effective_from.isoformat()) == (
+        "1.80",
+        "9.00",
+        today,
+    )
 
 
 def test_a_new_version_cannot_be_backdated(admin_client):
@@ -40,6 +46,10 @@ def test_a_new_version_cannot_be_backdated(admin_client):
         },
     )
     assert response.status_code == 200
+    assert (
+        '<ul class="errorlist" id="id_effective_from_error"><li>新版本的生效日期须为今天或以后。</li></ul>'
+        in response.content.decode()
+    )
     assert CommissionStandard.objects.filter(category="dining_entertainment").count() == 1
 
 
@@ -57,10 +67,10 @@ def test_saved_standards_are_history(admin_client):
     )
     standard.refresh_from_db()
     assert standard.bank_card_fee != 0.10
-    assert (
-        admin_client.post(f"/admin/commissions/commissionstandard/{standard.pk}/delete/", {"post": "yes"}).status_code
-        == 403
-    )
+    response = admin_client.post(f"/admin/commissions/commissionstandard/{standard.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert CommissionStandard.objects.filter(pk=standard.pk).exists()
 
 
 def test_an_admin_adds_a_band_version(admin_client):
@@ -83,7 +93,8 @@ def test_an_admin_adds_a_band_version(admin_client):
         data.update(
             {f"bands-{index}-role": role, f"bands-{index}-min_ratio": bound, f"bands-{index}-min_inclusive": inclusive}
         )
-    assert admin_client.post("/admin/commissions/authoritybandset/add/", data).status_code == 302
+    response = admin_client.post("/admin/commissions/authoritybandset/add/", data)
+    assert (response.status_code, response["Location"]) == (302, "/admin/commissions/authoritybandset/")
     from commissions.selectors import quote_prepaid_rate
 
     assert quote_prepaid_rate(category="dining_entertainment", prepaid_rate=8).required_role == "recruiter"
@@ -94,10 +105,10 @@ def test_requests_are_read_only_with_their_steps(admin_client, recruiter):
     page = admin_client.get(f"/admin/commissions/raterequest/{rate_request.pk}/change/")
     assert page.status_code == 200
     assert "recruitment_head" in page.content.decode() or "招商部负责人" in page.content.decode()
-    assert (
-        admin_client.post(f"/admin/commissions/raterequest/{rate_request.pk}/delete/", {"post": "yes"}).status_code
-        == 403
-    )
+    response = admin_client.post(f"/admin/commissions/raterequest/{rate_request.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert rate_request.steps.count() == 3 and type(rate_request).objects.filter(pk=rate_request.pk).exists()
 
 
 def test_a_recruiter_sees_only_their_requests_in_the_admin(client, recruiter, outside_recruiter):
@@ -164,7 +175,17 @@ def test_bands_in_order_are_accepted(admin_client, general_manager_from):
         ("ops_director", "50", ""),
         ("general_manager", general_manager_from, "on"),
     ]
-    assert admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands)).status_code == 302
+    from commissions.models import AuthorityBandSet
+
+    response = admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands))
+    assert (response.status_code, response["Location"]) == (302, "/admin/commissions/authoritybandset/")
+    added = AuthorityBandSet.objects.get(effective_from=timezone.localdate())
+    assert [band.role for band in added.bands.order_by("-min_ratio")] == [
+        "recruiter",
+        "recruitment_head",
+        "ops_director",
+        "general_manager",
+    ]
 
 
 def test_the_admin_names_people_instead_of_their_usernames(admin_client, recruiter, recruitment_head):
