@@ -109,9 +109,13 @@ def test_an_admin_adds_a_reminder_rule_set_but_never_edits_one_in_force(client, 
         "/admin/commissions/approvalruleset/add/",
         {"effective_from": today.isoformat(), "reminder_working_days": "2", "note": "节后调整"},
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/commissions/approvalruleset/")
     added = ApprovalRuleSet.objects.get(effective_from=today)
+    assert (added.reminder_working_days, added.note) == (2, "节后调整")
     assert selectors.approval_rules_on(today).reminder_working_days == 2
     page = client.get(f"/admin/commissions/approvalruleset/{added.pk}/change/")
     assert page.status_code == 200 and 'name="reminder_working_days"' not in page.content.decode()
-    assert client.post(f"/admin/commissions/approvalruleset/{added.pk}/delete/", {"post": "yes"}).status_code == 403
+    refused = client.post(f"/admin/commissions/approvalruleset/{added.pk}/delete/", {"post": "yes"})
+    assert refused.status_code == 403
+    assert "您没有执行该操作的权限。" in refused.content.decode()
+    assert ApprovalRuleSet.objects.filter(pk=added.pk).exists()
