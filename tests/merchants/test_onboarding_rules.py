@@ -134,12 +134,21 @@ def test_a_rule_set_cannot_start_in_the_past(client, admin_user):
             "resubmit_calendar_days": 15,
             "expiry_warning_days": 30,
             "max_document_mb": 10,
+            "max_media_mb": 200,
+            "head_escalation_working_days": 2,
+            "director_escalation_working_days": 3,
         },
     )
     assert response.status_code == 200
+    # every other field is valid: the date alone is refused, next to its field
+    assert response.context["adminform"].form.errors == {"effective_from": ["规则只能从今天或之后的日期起生效。"]}
+    assert 'id="id_effective_from_error"' in response.content.decode()
     assert not OnboardingRuleSet.objects.filter(effective_from=dt.date(2020, 1, 1)).exists()
 
 
 def test_recruiters_cannot_reach_the_rule_sets(client, recruiter):
     client.force_login(recruiter)
-    assert client.get("/admin/merchants/onboardingruleset/").status_code == 403
+    response = client.get("/admin/merchants/onboardingruleset/")
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert "check_working_days" not in response.content.decode()
