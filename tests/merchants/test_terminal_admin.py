@@ -32,7 +32,7 @@ def test_adding_a_terminal_writes_its_history(recruiter, mine):
         ADD_URL,
         {"merchant": mine.pk, "serial": " POS-NEW ", "installed_on": "2026-03-15", "reason": "新装机"},
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/merchants/terminal/")
     terminal = Terminal.objects.get(merchant=mine)
     assert terminal.serial == "POS-NEW"  # as the service stores it
     row = TerminalStatusChange.objects.get(terminal=terminal)
@@ -60,7 +60,9 @@ def test_an_outsider_to_the_lifecycle_cannot_add(customer_service, mine):
         ADD_URL, {"merchant": mine.pk, "serial": "POS-CS", "installed_on": "2026-03-15"}
     )
     assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
     assert not Terminal.objects.filter(serial="POS-CS").exists()
+    assert not TerminalStatusChange.objects.exists()
 
 
 def test_removing_a_terminal_writes_its_history(recruiter, mine):
@@ -69,7 +71,7 @@ def test_removing_a_terminal_writes_its_history(recruiter, mine):
     )
     url = reverse("admin:merchants_terminal_change", args=[terminal.pk])
     response = signed_in(recruiter).post(url, {"removed_on": "2026-06-30", "reason": "商户退机"})
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/merchants/terminal/")
     terminal.refresh_from_db()
     assert terminal.removed_on == dt.date(2026, 6, 30)
     assert list(terminal.status_changes.values_list("from_status", "to_status", "reason", "changed_by")) == [
