@@ -63,7 +63,7 @@ def test_it_edits_a_draft(page_client, merchant_user, make_application):
     response = page_client(merchant_user).post(
         url, {**PROFILE, "address": "阜阳市颍泉区新路 8 号", "district": "颍泉区"}
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, detail_url(application))
     application.refresh_from_db()
     assert application.district == "颍泉区"
 
@@ -82,12 +82,18 @@ def test_another_merchants_application_is_not_found(
     page_client, merchant_user, other_merchant_user, make_application, name
 ):
     application = make_application(merchant_user)
-    assert page_client(other_merchant_user).get(reverse(f"merchants:{name}", args=[application.pk])).status_code == 404
+    response = page_client(other_merchant_user).get(reverse(f"merchants:{name}", args=[application.pk]))
+    assert response.status_code == 404
+    assert "未找到。" in response.content.decode()
+    assert application.uscc not in response.content.decode()
 
 
 def test_staff_may_not_use_the_merchant_pages(page_client, recruitment_head, merchant_user, make_application):
     application = make_application(merchant_user)
-    assert page_client(recruitment_head).get(detail_url(application)).status_code == 403
+    response = page_client(recruitment_head).get(detail_url(application))
+    assert response.status_code == 403
+    assert "您没有执行该操作的权限。" in response.content.decode()
+    assert application.uscc not in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(page_client, merchant_user, make_application):
@@ -125,7 +131,7 @@ def test_it_uploads_a_certificate(page_client, merchant_user, make_application):
     url = reverse("merchants:document_upload", args=[application.pk])
     data = {"kind": "business_licence", "number": PROFILE["uscc"], "valid_until": "2030-01-31", "file": png_file()}
     response = page_client(merchant_user).post(url, data)
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, detail_url(application) + "#documents")
     document = Document.objects.get(application=application)
     assert (document.kind, document.valid_until, document.content_type) == (
         "business_licence",
@@ -166,6 +172,7 @@ def test_another_merchant_cannot_upload(page_client, merchant_user, other_mercha
     url = reverse("merchants:document_upload", args=[application.pk])
     response = page_client(other_merchant_user).post(url, {"kind": "business_licence", "file": pdf_file()})
     assert response.status_code == 404
+    assert "未找到。" in response.content.decode()
     assert not Document.objects.exists()
 
 
@@ -181,7 +188,9 @@ def test_removing_needs_a_post(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
     document = application.documents.first()
     url = reverse("merchants:document_delete", args=[application.pk, document.pk])
-    assert page_client(merchant_user).get(url).status_code == 405
+    response = page_client(merchant_user).get(url)
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert Document.objects.filter(pk=document.pk).exists()
 
 
 # --- submit, fix and resubmit, withdraw ----------------------------------------------
@@ -241,10 +250,10 @@ def test_submitting_twice_shows_the_services_message(page_client, merchant_user,
 
 def test_submit_refuses_a_get(page_client, merchant_user, make_application):
     application = make_application(merchant_user)
-    assert (
-        page_client(merchant_user).get(reverse("merchants:application_submit", args=[application.pk])).status_code
-        == 405
-    )
+    response = page_client(merchant_user).get(reverse("merchants:application_submit", args=[application.pk]))
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
 
 
 def test_submit_is_csrf_protected(page_client, merchant_user, make_application):
@@ -253,6 +262,7 @@ def test_submit_is_csrf_protected(page_client, merchant_user, make_application):
         reverse("merchants:application_submit", args=[application.pk])
     )
     assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
 
@@ -261,6 +271,9 @@ def test_another_merchant_cannot_submit(page_client, merchant_user, other_mercha
     application = make_application(merchant_user)
     response = page_client(other_merchant_user).post(reverse("merchants:application_submit", args=[application.pk]))
     assert response.status_code == 404
+    assert "未找到。" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
 
 
 def test_a_merchant_withdraws_its_application(page_client, merchant_user, make_application):
