@@ -45,7 +45,8 @@ def test_a_user_in_no_group_has_no_role(db):
 def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
     token = Token.objects.create(user=recruiter)
     client = client_with(token)
-    assert client.get(DUE, QUERY).status_code == 200
+    first = client.get(DUE, QUERY)
+    assert (first.status_code, first.json()) == (200, {"due": "2026-10-10", "fallback": False})
     token.delete()
     response = client.get(DUE, QUERY)
     assert (response.status_code, response.json()) == (
@@ -57,7 +58,8 @@ def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
 def test_a_deactivated_user_is_refused_by_the_next_call(recruiter):
     token = Token.objects.create(user=recruiter)
     client = client_with(token)
-    assert client.get(DUE, QUERY).status_code == 200
+    first = client.get(DUE, QUERY)
+    assert (first.status_code, first.json()) == (200, {"due": "2026-10-10", "fallback": False})
     type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
     response = client.get(DUE, QUERY)
     assert (response.status_code, response.json()) == (
