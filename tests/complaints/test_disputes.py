@@ -168,7 +168,7 @@ def test_the_page_offers_the_head_the_second_rounds_transfer_slip(externally_dec
     web.force_login(person)
     assert "solution" in web.get(f"/complaints/{externally_decided.pk}/").context["actions"]
     response = web.post(f"/complaints/{externally_decided.pk}/solution/", {"solution": "更换商品"})
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, f"/complaints/{externally_decided.pk}/")
     externally_decided.refresh_from_db()
     assert externally_decided.status == S.AWAITING_OPINION
 
