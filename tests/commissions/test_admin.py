@@ -150,20 +150,55 @@ def band_version(bands):
     return data
 
 
+ORDER = "每个更高级别的下限必须低于其下一级别（例如 85、70、50、0）。"
+NEGATIVE = "下限不能为负数。"
+REQUIRED = "该字段是必填项。"
+
+
 @pytest.mark.parametrize(
-    "bands",
+    "bands, message",
     [
-        [("recruiter", "60", "on"), ("recruitment_head", "70", "on")],
-        [("ops_director", "50", "on"), ("general_manager", "50", "on")],
-        [("recruiter", "85", "on"), ("general_manager", "-1", "on")],
+        # incomplete tables: the rows left empty are named
+        ([("recruiter", "60", "on"), ("recruitment_head", "70", "on")], REQUIRED),
+        ([("ops_director", "50", "on"), ("general_manager", "50", "on")], REQUIRED),
+        ([("recruiter", "85", "on"), ("general_manager", "-1", "on")], NEGATIVE),
+        # whole tables refused for their order or a negative bound alone
+        (
+            [
+                ("recruiter", "60", "on"),
+                ("recruitment_head", "70", "on"),
+                ("ops_director", "50", ""),
+                ("general_manager", "0", "on"),
+            ],
+            ORDER,
+        ),
+        (
+            [
+                ("recruiter", "85", "on"),
+                ("recruitment_head", "70", "on"),
+                ("ops_director", "50", "on"),
+                ("general_manager", "50", "on"),
+            ],
+            ORDER,
+        ),
+        (
+            [
+                ("recruiter", "85", "on"),
+                ("recruitment_head", "70", "on"),
+                ("ops_director", "50", ""),
+                ("general_manager", "-1", "on"),
+            ],
+            NEGATIVE,
+        ),
     ],
 )
-def test_bands_out_of_order_are_refused(admin_client, bands):
+def test_bands_out_of_order_are_refused(admin_client, bands, message):
     from commissions.models import AuthorityBandSet
 
     before = AuthorityBandSet.objects.count()
     response = admin_client.post("/admin/commissions/authoritybandset/add/", band_version(bands))
     assert response.status_code == 200
+    assert message in response.content.decode()
     assert AuthorityBandSet.objects.count() == before
 
 
