@@ -203,5 +203,5 @@ def test_a_username_of_the_longest_allowed_length_still_logs_in(client, password
 
     response = client.post("/accounts/login/", {"username": user.username, "password": password})
 
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/")
     assert client.session["_auth_user_id"] == str(user.pk)
