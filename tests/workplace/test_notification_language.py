@@ -57,7 +57,7 @@ def test_the_language_menu_records_the_choice_of_a_signed_in_user(client, recrui
 
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/")
     assert UserPreference.objects.get(user=recruiter).language == "en"
 
 
