@@ -144,11 +144,16 @@ def test_the_throttle_still_counts_when_the_cache_is_up(api_client, recruiter, s
     from workplace.api.views import LoginThrottle
 
     with mock.patch.object(LoginThrottle, "THROTTLE_RATES", {"login": "2/min"}):
-        codes = [
-            api_client.post(TOKEN_URL, {"username": f"nobody{n}", "password": "x"}, format="json").status_code
-            for n in range(3)
+        responses = [
+            api_client.post(TOKEN_URL, {"username": f"nobody{n}", "password": "x"}, format="json") for n in range(3)
         ]
-    assert codes == [400, 400, 429]
+    assert [response.status_code for response in responses] == [400, 400, 429]
+    assert [response.json()["code"] for response in responses] == [
+        "invalid_credentials",
+        "invalid_credentials",
+        "throttled",
+    ]
+    assert not any("token" in response.json() for response in responses)
 
 
 @pytest.mark.django_db
