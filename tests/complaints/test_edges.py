@@ -234,14 +234,23 @@ def theirs(frozen, customer_service, merchant_a, person, merchant_user):
     return complaint, attachment
 
 
+def assert_api_not_found(response):
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def assert_page_not_found(response):
+    assert response.status_code == 404
+    assert "未找到。" in response.content.decode()
+
+
 def test_merchant_b_gets_404_at_every_api_door_of_merchant_as_complaint(theirs, other_merchant_user, merchant_b):
     complaint, attachment = theirs
     client = api(other_merchant_user)
     base = f"/api/v1/complaints/{complaint.pk}"
-    assert client.get(f"{base}/").status_code == 404
-    assert client.get(f"{base}/attachments/{attachment.pk}/").status_code == 404
+    assert_api_not_found(client.get(f"{base}/"))
+    assert_api_not_found(client.get(f"{base}/attachments/{attachment.pk}/"))
     for form in ("investigation", "transfer-slip", "opinion", "survey"):
-        assert client.get(f"{base}/forms/{form}.pdf").status_code == 404
+        assert_api_not_found(client.get(f"{base}/forms/{form}.pdf"))
     for action, body in (
         ("opinion", {"accepted": True}),
         ("escalate", {"reason": "x"}),
@@ -250,8 +259,9 @@ def test_merchant_b_gets_404_at_every_api_door_of_merchant_as_complaint(theirs, 
     ):
         response = client.post(f"{base}/{action}/", body, format="json")
         assert response.status_code == 404, (action, response.content)
+        assert response.json()["code"] == "not_found", (action, response.content)
     upload = SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")
-    assert client.post(f"{base}/attachments/", {"file": upload}, format="multipart").status_code == 404
+    assert_api_not_found(client.post(f"{base}/attachments/", {"file": upload}, format="multipart"))
     assert client.get(f"/api/v1/complaints/?merchant={complaint.merchant_id}").json()["results"] == []
     complaint.refresh_from_db()
     assert complaint.status == S.AWAITING_OPINION and Attachment.objects.count() == 1
@@ -264,13 +274,13 @@ def test_merchant_b_gets_404_at_every_page_door_of_merchant_as_complaint(theirs,
     web = Client()
     web.force_login(other_merchant_user)
     base = f"/complaints/{complaint.pk}"
-    assert web.get(f"{base}/").status_code == 404
-    assert web.get(f"{base}/files/{attachment.pk}/").status_code == 404
-    assert web.get(f"{base}/files/{attachment.pk}/?download=1").status_code == 404
+    assert_page_not_found(web.get(f"{base}/"))
+    assert_page_not_found(web.get(f"{base}/files/{attachment.pk}/"))
+    assert_page_not_found(web.get(f"{base}/files/{attachment.pk}/?download=1"))
     for form in ("investigation", "transfer-slip", "opinion", "survey"):
-        assert web.get(f"{base}/forms/{form}.pdf").status_code == 404
-    assert web.post(f"{base}/opinion/", {"accepted": "yes"}).status_code == 404
-    assert web.post(f"{base}/escalate/", {"reason": "x"}).status_code == 404
+        assert_page_not_found(web.get(f"{base}/forms/{form}.pdf"))
+    assert_page_not_found(web.post(f"{base}/opinion/", {"accepted": "yes"}))
+    assert_page_not_found(web.post(f"{base}/escalate/", {"reason": "x"}))
     complaint.refresh_from_db()
     assert complaint.status == S.AWAITING_OPINION
 
