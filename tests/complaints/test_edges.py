@@ -290,7 +290,7 @@ def test_the_attachment_of_one_complaint_is_not_served_under_another(
 ):
     complaint, attachment = theirs
     other = make_complaint(cs=customer_service, merchant=merchant_a)
-    assert api(merchant_user).get(f"/api/v1/complaints/{other.pk}/attachments/{attachment.pk}/").status_code == 404
+    assert_api_not_found(api(merchant_user).get(f"/api/v1/complaints/{other.pk}/attachments/{attachment.pk}/"))
 
 
 # --- the schema documents every endpoint of API.md "Complaints" -----------------------
