@@ -14,7 +14,7 @@ from django.utils import timezone
 from workplace.calendar import SHANGHAI, working_days_index
 
 from .models import CLOSED_STATUSES, OPEN_STATUSES, STEP_OF_STATUS, Complaint, ComplaintStatus, DisputeLevel
-from .selectors import complaints_for_user, current_deadline, overdue_condition
+from .selectors import complaints_for_user, current_deadline, current_deadline_fallback, overdue_condition
 
 S = ComplaintStatus
 FIRST_RESPONSE_HOURS = 48
@@ -23,29 +23,6 @@ PANEL_PERIOD_DAYS = 90
 # Steps on which customer service acts (or watches the responsible department act).
 CUSTOMER_SERVICE_STATUSES = [s for s in ComplaintStatus.values if s in OPEN_STATUSES]
 HEAD_STATUSES = [S.AWAITING_SOLUTION, S.IMPLEMENTING]
-
-
-def _deadline_fallback():
-    """The fallback flag of the running deadline (mirrors ``selectors.current_deadline``)."""
-    return Case(
-        When(status__in=[S.RECEIVED, S.INVESTIGATING], then=F("reply_due_fallback")),
-        When(
-            status=S.AWAITING_SOLUTION,
-            dispute_level=DisputeLevel.EXTERNAL,
-            solution_due__isnull=True,
-            then=Value(False),
-        ),
-        When(
-            status=S.AWAITING_SOLUTION,
-            dispute_level=DisputeLevel.PLATFORM_PANEL,
-            solution_due__isnull=True,
-            then=F("panel_due_fallback"),
-        ),
-        When(status=S.AWAITING_SOLUTION, then=F("solution_due_fallback")),
-        When(status=S.FOLLOW_UP, then=F("follow_up_due_fallback")),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
 
 
 def _step():
@@ -63,7 +40,7 @@ def _queue(queryset, now) -> QuerySet[Complaint]:
         .annotate(
             step_number=_step(),
             deadline=current_deadline(),
-            deadline_fallback=_deadline_fallback(),
+            deadline_fallback=current_deadline_fallback(),
             is_overdue=Case(
                 When(overdue_condition(now), then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
