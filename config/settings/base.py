@@ -236,6 +236,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "workplace.notification",
     "workplace.demodataset",
+    # A draft run's lines are derived figures, replaced on each recomputation; the run's
+    # status changes and the inputs (profits, handovers, adjustments) are audited.
+    "compensation.payrollline",
+    "compensation.lineitem",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_STORE_JSON_CHANGES = True
