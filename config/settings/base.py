@@ -302,6 +302,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.process_complaint_deadlines",
         "schedule": crontab(minute="*/15"),
     },
+    # Payroll (SPEC.md §5.7): the previous month on the 1st, the previous quarter's bonus
+    # on the first day of a quarter, the year-end pools on 2 January; each run is started
+    # once (a repeated or missed start finds or makes the same run), and a run a killed
+    # worker left uncomputed is completed by the sweep.
+    "compensation-monthly-payroll": {
+        "task": "compensation.tasks.run_scheduled_payroll",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        "kwargs": {"kind": "monthly"},
+    },
+    "compensation-quarterly-bonus": {
+        "task": "compensation.tasks.run_scheduled_payroll",
+        "schedule": crontab(minute=30, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
+        "kwargs": {"kind": "quarterly"},
+    },
+    "compensation-year-end-bonus": {
+        "task": "compensation.tasks.run_scheduled_payroll",
+        "schedule": crontab(minute=0, hour=4, day_of_month=2, month_of_year=1),
+        "kwargs": {"kind": "year_end"},
+    },
+    "compensation-pending-runs": {
+        "task": "compensation.tasks.compute_pending_payroll_runs",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 SITE_NAME = _("Zhaoshang merchant recruitment")

@@ -1,0 +1,67 @@
+"""The monthly payroll run (SPEC.md §5.1–§5.3) on hand-built data."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from compensation.models import ItemKind, PayrollLine, PayrollRun
+from compensation.services.runs import payroll_run_start
+from tests.factories.compensation import pay_profile, signed_merchant, terminal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _july():
+    with time_machine.travel(dt.datetime(2026, 7, 5, 9, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def line_of(run, user) -> PayrollLine:
+    return PayrollLine.objects.get(run=run, staff=user)
+
+
+def test_it_pays_base_points_and_assessment_pay(recruiter):
+    pay_profile(recruiter, base="4000.00", allowance="300.00", position="200.00")
+    signed_merchant(recruiter, signed_on=dt.date(2026, 6, 1), merchant_class="I")
+    signed_merchant(recruiter, signed_on=dt.date(2026, 6, 30), merchant_class="II")
+    signed_merchant(recruiter, signed_on=dt.date(2026, 7, 1), merchant_class="I")  # next month
+
+    run, created = payroll_run_start(kind="monthly", period="2026-06")
+
+    assert created and run.computed_at is not None
+    line = line_of(run, recruiter)
+    assert line.points == Decimal("6.00")
+    assert line.assessment_pay == Decimal("0.00")
+    assert (line.base_salary, line.allowance, line.position_allowance) == (
+        Decimal("4000.00"),
+        Decimal("300.00"),
+        Decimal("200.00"),
+    )
+    assert line.total == Decimal("4500.00")
+    kinds = list(line.items.values_list("kind", flat=True))
+    assert kinds.count(ItemKind.SIGNING) == 2
+
+
+def test_it_charges_the_pos_shortfall_from_the_first_assessed_month(recruiter):
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2026, 3, 1))
+    terminal(merchant, installed_on=dt.date(2026, 3, 15), pays_service_fee=False, profits={"2026-05": "0", "2026-06": "30.00"})
+    terminal(merchant, installed_on=dt.date(2026, 3, 1), pays_service_fee=False, profits={"2026-05": "49.99"})
+    terminal(merchant, installed_on=dt.date(2026, 1, 1), pays_service_fee=True, profits={"2026-05": "0"})
+
+    may, _ = payroll_run_start(kind="monthly", period="2026-05")
+    june, _ = payroll_run_start(kind="monthly", period="2026-06")
+
+    # May: only the terminal installed on 1 March is assessed (49.99 → 0.01).
+    assert line_of(may, recruiter).pos_shortfall == Decimal("-0.01")
+    # June: both; the 1 March one has no record (0 profit → 50), the other 30 → 20.
+    assert line_of(june, recruiter).pos_shortfall == Decimal("-70.00")
+
+
+def test_starting_twice_gives_one_run(recruiter):
+    first, created = payroll_run_start(kind="monthly", period="2026-06")
+    again, created_again = payroll_run_start(kind="monthly", period="2026-06")
+    assert created and not created_again and first.pk == again.pk
+    assert PayrollRun.objects.count() == 1
