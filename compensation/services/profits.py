@@ -39,7 +39,10 @@ from workplace.exceptions import ApplicationError, NotPermitted
 from ..models import ProfitRecord, ProfitSource
 
 MAX_ROWS = 5000
-"""The most rows one API call may carry (the file import has its own, larger limit)."""
+"""The most rows one API call may carry."""
+
+MAX_FILE_ROWS = 20000
+"""The most rows one imported file may carry (a month of every terminal at once)."""
 
 FIELDS = ("terminal_serial", "month", "profit")
 PERMISSION = "compensation.add_profitrecord"
@@ -243,7 +246,7 @@ def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: S
                 setattr(row, {"terminal_serial": "serial"}.get(name, name), value)
 
     serials = {row.serial for row in planned if row.serial}
-    terminals = {t.serial: t for t in Terminal.objects.filter(serial__in=serials)} if serials else {}
+    terminals = {t.serial: t for t in Terminal.objects.filter(serial__in=serials).order_by()} if serials else {}
     first_of: dict[tuple[str, dt.date], int] = {}
     for row in planned:
         if row.serial is None:
@@ -275,7 +278,7 @@ def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: S
             (record.terminal_id, record.month): record
             for record in ProfitRecord.objects.filter(
                 terminal_id__in={row.terminal.pk for row in wanted}, month__in={row.month for row in wanted}
-            )
+            ).order_by()
         }
         for row in wanted:
             row.existing = existing.get((row.terminal.pk, row.month))
@@ -354,3 +357,22 @@ def profit_records_upsert(*, user, rows, source: str = ProfitSource.API, today: 
     with transaction.atomic():
         plan = plan_profit_rows(rows, today=today)
         return profit_plan_save(plan=plan, source=source, user=user)
+
+
+def profit_records_import(*, user, rows: list, lines: list[int], today: dt.date | None = None) -> UpsertResult:
+    """The back office's file import (``compensation.profit_import``): the rows read from the
+    file, checked again now (the preview may be stale) and saved all-or-nothing, ``lines``
+    naming them in errors. Raises as ``profit_records_upsert``."""
+    if not user.has_perm(PERMISSION):
+        raise NotPermitted(_("You may not record terminal profits."))
+    if not rows:
+        raise ProfitBatchInvalid(_("The file has no rows to import."), code="empty")
+    if len(rows) > MAX_FILE_ROWS:
+        raise ProfitBatchInvalid(
+            _("A file holds at most %(max)d rows; this one has %(count)d. Split it into several files.")
+            % {"max": MAX_FILE_ROWS, "count": len(rows)},
+            code="too_many_rows",
+        )
+    with transaction.atomic():
+        plan = plan_profit_rows(rows, today=today, indexes=lines)
+        return profit_plan_save(plan=plan, source=ProfitSource.IMPORT, user=user)
