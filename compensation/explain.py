@@ -39,6 +39,11 @@ def describe(item: LineItem) -> str:
             "merchant": d.get("merchant", ""),
             "class": _class_label(d.get("merchant_class", "")),
         }
+    if kind == ItemKind.GOOD_REVIEW and "merchant" in d:
+        return _("Good review of %(merchant)s logged by customer service: %(note)s") % {
+            "merchant": d.get("merchant", ""),
+            "note": d.get("note", ""),
+        }
     if kind == ItemKind.GOOD_REVIEW:
         return _("Good review in the follow-up of complaint %(complaint)s") % {"complaint": d.get("complaint", "")}
     if kind == ItemKind.VALID_COMPLAINT:

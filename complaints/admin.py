@@ -1,12 +1,15 @@
 """Admin of complaint handling: the dated rule set (add-only once in force) and a
 read-only view of complaints and what they left for payroll. Decisions are never deleted."""
 
+from django import forms
 from django.contrib import admin
 
+from merchants.models import Merchant, MerchantStatus
 from workplace.admin import StatusChangeInline
+from workplace.exceptions import ApplicationError
 from workplace.rule_admin import DatedRuleAdmin
 
-from . import selectors
+from . import selectors, services
 from .models import Complaint, ComplaintEvent, ComplaintRuleSet, ComplaintStatusChange, Penalty, PointEvent
 
 
@@ -68,8 +71,62 @@ class PenaltyAdmin(ReadOnlyAdmin):
     list_select_related = ["complaint", "person"]
 
 
+class PositiveFeedbackForm(forms.ModelForm):
+    """Customer service logs praise of a merchant: a good review for its recruiter."""
+
+    class Meta:
+        model = PointEvent
+        fields = ["merchant", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["merchant"].required = True
+        self.fields["merchant"].queryset = Merchant.objects.filter(status=MerchantStatus.ACTIVE).order_by("name")
+        self.fields["note"].required = True
+        self.fields["note"].widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.positive_feedback_check(by=self.user, merchant=data.get("merchant"), note=data.get("note", ""))
+        except ApplicationError as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error.message))
+        return data
+
+
 @admin.register(PointEvent)
 class PointEventAdmin(ReadOnlyAdmin):
-    list_display = ["complaint", "recruiter", "kind", "points", "month"]
+    """Recruiter points from complaints, read-only; customer service adds the good
+    reviews it hears outside a complaint (positive feedback)."""
+
+    list_display = ["complaint", "merchant", "recruiter", "kind", "points", "month", "note"]
     list_filter = ["month", "kind"]
-    list_select_related = ["complaint", "recruiter"]
+    list_select_related = ["complaint", "merchant", "recruiter"]
+
+    def has_add_permission(self, request, obj=None):
+        return services.is_customer_service(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class Form(PositiveFeedbackForm):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, user=user, **form_kwargs)
+
+        return Form
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["merchant", "note"]})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        form.instance = services.positive_feedback_log(
+            by=request.user, merchant=form.cleaned_data["merchant"], note=form.cleaned_data["note"]
+        )
+        obj.pk = form.instance.pk

@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
     role_permissions: dict = {
-        "customer_service": ["complaints.view_*"],
+        "customer_service": ["complaints.view_*", "complaints.add_pointevent"],
         "dept_head": ["complaints.view_complaint"],
         "admin": ["complaints.*"],
     }

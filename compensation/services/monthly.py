@@ -89,15 +89,33 @@ def compute_monthly(period: Period, rules) -> Lines:
     point_events = (
         PointEvent.objects.filter(month=first)
         .order_by("occurred_at", "pk")
-        .values_list("pk", "complaint_id", "complaint__number", "recruiter_id", "kind", "points")
+        .values_list(
+            "pk",
+            "complaint_id",
+            "complaint__number",
+            "merchant_id",
+            "merchant__name",
+            "note",
+            "recruiter_id",
+            "kind",
+            "points",
+        )
     )
-    for _event_id, complaint_id, number, recruiter_id, kind, points in point_events:
+    for _event_id, complaint_id, number, merchant_id, merchant_name, note, recruiter_id, kind, points in point_events:
+        item_kind = ItemKind.GOOD_REVIEW if kind == PointKind.GOOD_REVIEW else ItemKind.VALID_COMPLAINT
+        if complaint_id is None:
+            # Positive feedback logged by customer service, outside any complaint.
+            lines[recruiter_id].add(
+                None,
+                item_kind,
+                points=points,
+                source=("merchants.merchant", merchant_id),
+                merchant=merchant_name,
+                note=note,
+            )
+            continue
         lines[recruiter_id].add(
-            None,
-            ItemKind.GOOD_REVIEW if kind == PointKind.GOOD_REVIEW else ItemKind.VALID_COMPLAINT,
-            points=points,
-            source=("complaints.complaint", complaint_id),
-            complaint=number,
+            None, item_kind, points=points, source=("complaints.complaint", complaint_id), complaint=number
         )
 
     # §5.2 assessment pay: every recruiter in service, from their points (none → −300).

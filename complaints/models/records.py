@@ -295,13 +295,37 @@ class PointKind(models.TextChoices):
 
 
 class PointEvent(models.Model):
-    """A recruiter's monthly point from complaint handling (SPEC.md §5.1): −0.5 for a
+    """A recruiter's monthly point from customer service (SPEC.md §5.1): −0.5 for a
     valid complaint against one of their merchants (once per complaint), +0.5 for each
-    follow-up survey answered satisfied or better (美评). ``month`` is the first day of
-    the month it happened in (Asia/Shanghai). Compensation reads these."""
+    good review (美评): a follow-up survey answered satisfied or better, or positive
+    feedback about a merchant logged by customer service (``complaint`` empty,
+    ``merchant``, ``note`` and ``logged_by`` set). ``month`` is the first day of the month
+    it happened in (Asia/Shanghai). Compensation reads these."""
 
     complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="point_events"
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="point_events",
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("merchant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("feedback"), max_length=500, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recruiter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recruiter"), on_delete=models.PROTECT, related_name="complaint_points"
@@ -330,6 +354,11 @@ class PointEvent(models.Model):
                 name="one_valid_complaint_point_per_complaint",
             ),
             models.CheckConstraint(condition=models.Q(month__day=1), name="point_month_first_day"),
+            models.CheckConstraint(
+                condition=models.Q(complaint__isnull=False)
+                | models.Q(kind="good_review", merchant__isnull=False, logged_by__isnull=False),
+                name="point_from_a_complaint_or_logged_feedback",
+            ),
         ]
         indexes = [models.Index(fields=["month", "recruiter"])]
 

@@ -3,6 +3,7 @@
 from .attachments import attachment_add, attachments_check
 from .deadlines import complaint_deadlines_process, current_deadline_of
 from .disputes import arbitration_decide, can_escalate, complaint_escalate, external_arbitration_record
+from .feedback import positive_feedback_check, positive_feedback_log
 from .outcomes import complaint_penalty
 from .steps import (
     check_received_at,
@@ -51,4 +52,6 @@ __all__ = [
     "external_arbitration_record",
     "is_customer_service",
     "is_responsible",
+    "positive_feedback_check",
+    "positive_feedback_log",
 ]
