@@ -62,6 +62,12 @@ def is_preview(run: PayrollRun, today: dt.date | None = None) -> bool:
     return run.ends_on >= (today or timezone.localdate())
 
 
+def _computed_as_preview(run: PayrollRun, today: dt.date) -> bool:
+    """A draft last computed before its period ended, read after the end: its figures
+    are a preview's (a start or the scheduled job computes it again)."""
+    return run.computed_through is not None and run.computed_through <= run.ends_on < today
+
+
 def payroll_run_start(*, kind: str, period: str, by=None, compute: bool = True) -> tuple[PayrollRun, bool]:
     """The run of ``kind`` for ``period``, created when there is none (``created``), and
     computed if it has never been. Refuses (400) a malformed or future period."""
@@ -75,7 +81,9 @@ def payroll_run_start(*, kind: str, period: str, by=None, compute: bool = True) 
         PayrollRunStatusChange.objects.create(
             subject=run, from_status="", to_status=RunStatus.DRAFT, changed_by=by, changed_at=timezone.now()
         )
-    if compute and run.computed_at is None:
+    if compute and (
+        run.computed_at is None or (run.status == RunStatus.DRAFT and _computed_as_preview(run, timezone.localdate()))
+    ):
         run = payroll_run_compute(run=run)
     return run, created
 
@@ -120,7 +128,7 @@ def payroll_run_compute(*, run: PayrollRun, by=None, force: bool = False) -> Pay
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RunStatus.FINAL:
             raise InvalidTransition(_("This run is final and locked; a correction is an adjustment in a later run."))
-        if run.computed_at is not None and not force:
+        if run.computed_at is not None and not force and not _computed_as_preview(run, today):
             return run
         rules = in_force(CompensationRuleSet, on=run.ends_on)
         period = period_of(run.kind, run.starts_on)
@@ -197,6 +205,12 @@ def payroll_run_finalize(*, run: PayrollRun, by, reason: str = "") -> PayrollRun
             )
         if run.computed_at is None:
             raise InvalidTransition(_("This run has not been computed yet."), code="not_computed")
+        if _computed_as_preview(run, timezone.localdate()):
+            raise InvalidTransition(
+                _("These figures were computed before %(period)s ended; recompute the run before finalising it.")
+                % {"period": run.period},
+                code="stale",
+            )
         if run.kind == RunKind.YEAR_END:
             missing = [
                 pool.department.name

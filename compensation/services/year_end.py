@@ -20,7 +20,7 @@ from django.utils import timezone
 from workplace.models import StaffProfile
 
 from .. import rules as pay_rules
-from ..models import AllocationShare, AllocationStatus, ItemKind, LineItem, PayrollRun, RunKind
+from ..models import AllocationShare, AllocationStatus, ItemKind, LineItem, PayrollRun, RunKind, RunStatus
 from .lines import Lines
 from .periods import Period
 from .quarterly import active_merchants, months_active, profit_by_merchant
@@ -104,7 +104,10 @@ def compute_year_end(run: PayrollRun, period: Period, rules, *, today: dt.date |
 
     # Shares deferred by last year's run are paid now (to those still here).
     deferred = LineItem.objects.filter(
-        kind=ItemKind.DEFERRED, line__run__kind=RunKind.YEAR_END, line__run__period=str(period.starts_on.year - 1)
+        kind=ItemKind.DEFERRED,
+        line__run__kind=RunKind.YEAR_END,
+        line__run__period=str(period.starts_on.year - 1),
+        line__run__status=RunStatus.FINAL,
     ).select_related("line")
     for item in deferred.order_by("pk"):
         details = {key: value for key, value in item.data.items() if key in ("department", "pool")}

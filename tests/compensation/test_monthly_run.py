@@ -65,3 +65,29 @@ def test_starting_twice_gives_one_run(recruiter):
     again, created_again = payroll_run_start(kind="monthly", period="2026-06")
     assert created and not created_again and first.pk == again.pk
     assert PayrollRun.objects.count() == 1
+
+
+def test_a_preview_is_computed_again_once_its_month_has_ended(recruiter):
+    preview, _ = payroll_run_start(kind="monthly", period="2026-07")
+    assert preview.computed_through == dt.date(2026, 7, 5)
+    signed_merchant(recruiter, signed_on=dt.date(2026, 7, 20), merchant_class="I")
+
+    with time_machine.travel(dt.datetime(2026, 8, 1, 2, tzinfo=dt.UTC), tick=False):
+        run, created = payroll_run_start(kind="monthly", period="2026-07")
+
+    assert not created and run.pk == preview.pk
+    assert run.computed_through == dt.date(2026, 8, 1)
+    assert line_of(run, recruiter).points == Decimal("4.00")
+
+
+def test_a_stale_preview_cannot_be_finalised(recruiter, general_manager):
+    from compensation.services.runs import payroll_run_finalize
+    from workplace.exceptions import InvalidTransition
+
+    preview, _ = payroll_run_start(kind="monthly", period="2026-07", compute=True)
+    with time_machine.travel(dt.datetime(2026, 8, 3, 2, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(InvalidTransition) as refused:
+            payroll_run_finalize(run=preview, by=general_manager)
+    assert refused.value.code == "stale"
+    preview.refresh_from_db()
+    assert preview.status == "draft"
