@@ -303,7 +303,7 @@ class ProfitImportViews:
 
     def upload(self, request):
         self._check(request)
-        form = ProfitFileForm(request.POST or None, request.FILES or None)
+        form = ProfitFileForm(request.POST, request.FILES) if request.method == "POST" else ProfitFileForm()
         if request.method == "POST" and form.is_valid():
             try:
                 read = read_profit_file(form.cleaned_data["file"])
@@ -368,7 +368,7 @@ class ProfitImportViews:
         del request.session[SESSION_KEY]
         messages.success(
             request,
-            _("%(name)s saved: %(created)d new records, %(updated)d updated.")
+            _("Saved %(name)s: %(created)d new, %(updated)d updated.")
             % {"name": read.name, "created": result.created, "updated": result.updated},
         )
         return redirect("admin:compensation_profitrecord_changelist")

@@ -246,7 +246,11 @@ def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: S
                 setattr(row, {"terminal_serial": "serial"}.get(name, name), value)
 
     serials = {row.serial for row in planned if row.serial}
-    terminals = {t.serial: t for t in Terminal.objects.filter(serial__in=serials).order_by()} if serials else {}
+    terminals = (
+        {t.serial: t for t in Terminal.objects.filter(serial__in=serials).select_related("merchant").order_by()}
+        if serials
+        else {}
+    )
     first_of: dict[tuple[str, dt.date], int] = {}
     for row in planned:
         if row.serial is None:
@@ -282,6 +286,10 @@ def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: S
         }
         for row in wanted:
             row.existing = existing.get((row.terminal.pk, row.month))
+    order = {name: position for position, name in enumerate((*FIELDS, "non_field_errors"))}
+    for row in planned:
+        if len(row.errors) > 1:
+            row.errors = dict(sorted(row.errors.items(), key=lambda item: order[item[0]]))
     return Plan(rows=planned)
 
 
