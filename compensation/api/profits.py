@@ -53,8 +53,10 @@ class ProfitRowErrorSerializer(serializers.Serializer):
 
 class ProfitBatchErrorSerializer(serializers.Serializer):
     rows = ProfitRowErrorSerializer(many=True, required=False, help_text="The rows at fault (code invalid_rows).")
-    detail = serializers.CharField()
-    code = serializers.CharField(help_text="invalid_rows, not_a_list, empty, too_many_rows or parse_error.")
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(
+        required=False, help_text="invalid_rows, not_a_list, empty, too_many_rows or parse_error."
+    )
     max_rows = serializers.IntegerField(required=False, help_text="With too_many_rows: the limit.")
 
 
