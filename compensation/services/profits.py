@@ -10,9 +10,10 @@ their existing records) and says for each row whether it will create or update a
 ``profit_records_upsert`` saves a plan all-or-nothing: one bad row and nothing is saved.
 
 The write is one ``INSERT … ON CONFLICT (terminal, month) DO UPDATE`` for the whole
-batch, so two calls racing on the same rows cannot fail on the unique constraint, and the
-number of queries does not grow with the rows. The created/updated counts come from the
-records read before the write in the same transaction. Bulk writes skip django-auditlog's
+batch, so the number of queries does not grow with the rows and a racing insert of the
+same pair cannot fail on the unique constraint. The created/updated counts come from the
+records read before the write, in the same transaction, after locking the batch's
+terminals: two batches naming the same terminals are serialised and both count right. Bulk writes skip django-auditlog's
 signals, so the audit entries (a creation, or a change of the figure) are written here,
 in one query too.
 """
@@ -220,11 +221,17 @@ def check_batch(rows) -> None:
         )
 
 
-def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: Sequence[int] | None = None) -> Plan:
+def plan_profit_rows(
+    rows: Sequence, *, today: dt.date | None = None, indexes: Sequence[int] | None = None, lock: bool = False
+) -> Plan:
     """Check every row and say what saving it would do. Two queries whatever the number of
     rows: the terminals named, and their records for the months named. ``indexes`` are the
     numbers shown for the rows (the position in the list by default; the file import
-    passes its line numbers)."""
+    passes its line numbers).
+
+    ``lock`` (inside a transaction, before a save): the terminals are locked in id order,
+    so two batches naming the same terminals run one after the other and the second reads
+    the records the first wrote (its created/updated counts stay exact)."""
     today = today or timezone.localdate()
     planned = []
     for position, raw in enumerate(rows):
@@ -246,11 +253,14 @@ def plan_profit_rows(rows: Sequence, *, today: dt.date | None = None, indexes: S
                 setattr(row, {"terminal_serial": "serial"}.get(name, name), value)
 
     serials = {row.serial for row in planned if row.serial}
-    terminals = (
-        {t.serial: t for t in Terminal.objects.filter(serial__in=serials).select_related("merchant").order_by()}
-        if serials
-        else {}
-    )
+    terminals = {}
+    if serials:
+        query = Terminal.objects.filter(serial__in=serials).select_related("merchant")
+        if lock:
+            query = query.select_for_update(of=("self",)).order_by("pk")
+        else:
+            query = query.order_by()
+        terminals = {terminal.serial: terminal for terminal in query}
     first_of: dict[tuple[str, dt.date], int] = {}
     for row in planned:
         if row.serial is None:
@@ -363,7 +373,7 @@ def profit_records_upsert(*, user, rows, source: str = ProfitSource.API, today: 
         raise NotPermitted(_("You may not record terminal profits."))
     check_batch(rows)
     with transaction.atomic():
-        plan = plan_profit_rows(rows, today=today)
+        plan = plan_profit_rows(rows, today=today, lock=True)
         return profit_plan_save(plan=plan, source=source, user=user)
 
 
@@ -382,5 +392,5 @@ def profit_records_import(*, user, rows: list, lines: list[int], today: dt.date 
             code="too_many_rows",
         )
     with transaction.atomic():
-        plan = plan_profit_rows(rows, today=today, indexes=lines)
+        plan = plan_profit_rows(rows, today=today, indexes=lines, lock=True)
         return profit_plan_save(plan=plan, source=ProfitSource.IMPORT, user=user)

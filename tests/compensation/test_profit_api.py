@@ -1,12 +1,14 @@
 """POST /api/v1/profit-records/ (API.md "Compensation"): the POS system's bulk upsert."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections
 from django.utils import timezone
 
 from compensation.models import ProfitRecord
@@ -332,3 +334,32 @@ def test_updated_at_moves_on_each_upsert(head_client, terminals):
         post(head_client, [row(profit="1.00")])
     assert ProfitRecord.objects.get().updated_at == first + dt.timedelta(hours=1)
     assert timezone.is_aware(first)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+def test_two_identical_batches_at_once_make_one_record_each_and_count_right(recruitment_head):
+    merchant = MerchantFactory()
+    terminals = Terminal.objects.bulk_create(
+        Terminal(merchant=merchant, serial=f"C{i:03d}", installed_on=dt.date(2026, 1, 5)) for i in range(50)
+    )
+    batch = [row(t.serial, "2026-09", "12.00") for t in terminals]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(profits.profit_records_upsert(user=fresh(recruitment_head), rows=batch))
+        except Exception as error:  # noqa: BLE001 — the test reports it
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted((r.created, r.updated) for r in results) == [(0, 50), (50, 0)]
+    assert ProfitRecord.objects.count() == 50
