@@ -126,13 +126,12 @@ def _month_cell(value):
 
 
 def _profit_cell(value):
-    if isinstance(value, float):
-        return repr(value)
+    # A number cell stays a number (kept as JSON in the session; checked as the API's).
     if isinstance(value, str) and _THOUSANDS.match(value.strip()):
         return value.strip().replace(",", "")
     if isinstance(value, str) and not value.strip():
         return None
-    if value is None or isinstance(value, str | int | bool):
+    if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)  # a date or a time in the profit column: refused as not a number
 

@@ -377,3 +377,24 @@ def test_a_large_file_takes_the_same_queries_as_a_small_one(head, queries):
 def test_a_client_without_a_login_is_sent_to_the_login(terminals):
     response = Client().get(IMPORT)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_number_cells_are_checked_as_the_api_checks_them(head, terminals):
+    file = xlsx_file(
+        [
+            ["终端编号", "月份", "分润"],
+            ["POS-A", "2026-09", 12.345],
+            ["POS-A", "2026-08", 1e16],
+            ["POS-A", "2026-07", dt.datetime(2026, 7, 1)],
+            ["POS-A", dt.datetime(2026, 6, 15), 1],
+            ["POS-A", "2026-05", None],
+        ]
+    )
+    rows = preview_rows(upload(head, file))
+    assert {line: cells[-1] for line, cells in rows.items()} == {
+        2: "Profit: Enter at most 2 decimal places.",
+        3: "Profit: Enter at most 10 digits before the decimal point.",
+        4: "Profit: Enter a number, for example 12.34.",
+        5: "Month: Enter a month as YYYY-MM, for example 2026-10.",
+        6: "Profit: This field is required.",
+    }
