@@ -47,7 +47,12 @@ def test_it_pays_base_points_and_assessment_pay(recruiter):
 
 def test_it_charges_the_pos_shortfall_from_the_first_assessed_month(recruiter):
     merchant = signed_merchant(recruiter, signed_on=dt.date(2026, 3, 1))
-    terminal(merchant, installed_on=dt.date(2026, 3, 15), pays_service_fee=False, profits={"2026-05": "0", "2026-06": "30.00"})
+    terminal(
+        merchant,
+        installed_on=dt.date(2026, 3, 15),
+        pays_service_fee=False,
+        profits={"2026-05": "0", "2026-06": "30.00"},
+    )
     terminal(merchant, installed_on=dt.date(2026, 3, 1), pays_service_fee=False, profits={"2026-05": "49.99"})
     terminal(merchant, installed_on=dt.date(2026, 1, 1), pays_service_fee=True, profits={"2026-05": "0"})
 
@@ -91,3 +96,43 @@ def test_a_stale_preview_cannot_be_finalised(recruiter, general_manager):
     assert refused.value.code == "stale"
     preview.refresh_from_db()
     assert preview.status == "draft"
+
+
+def test_run_payroll_starts_the_month_once(recruiter):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    pay_profile(recruiter, base="3000.00")
+    out = StringIO()
+    call_command("run_payroll", "--month", "2026-06", stdout=out)
+    call_command("run_payroll", "--month", "2026-06", stdout=out)
+
+    assert PayrollRun.objects.filter(kind="monthly", period="2026-06").count() == 1
+    assert "2026-06: started, draft, 1 lines" in out.getvalue()
+    assert "2026-06: exists" in out.getvalue()
+
+
+def test_run_payroll_names_a_bad_month():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as refused:
+        call_command("run_payroll", "--month", "2026-13")
+    assert "period" in str(refused.value)
+    assert not PayrollRun.objects.exists()
+
+
+def test_the_scheduled_job_runs_the_previous_month(recruiter):
+    from compensation.tasks import compute_pending_payroll_runs, run_scheduled_payroll
+
+    pay_profile(recruiter, base="3000.00")
+    run = PayrollRun.objects.get(pk=run_scheduled_payroll())
+    assert (run.kind, run.period, run.status) == ("monthly", "2026-06", "draft")
+    assert line_of(run, recruiter).base_salary == Decimal("3000.00")
+
+    # A run left uncomputed (a worker killed between start and computation) is completed.
+    left, _ = payroll_run_start(kind="quarterly", period="2026-Q2", compute=False)
+    with time_machine.travel(dt.datetime(2026, 7, 5, 10, tzinfo=dt.UTC), tick=False):
+        assert compute_pending_payroll_runs() == 1
+    left.refresh_from_db()
+    assert left.computed_at is not None

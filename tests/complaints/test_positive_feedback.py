@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from complaints.models import PointEvent, PointKind
-from complaints.services import positive_feedback_log
 from compensation.models import ItemKind, PayrollLine
 from compensation.services.runs import payroll_run_start
+from complaints.models import PointEvent, PointKind
+from complaints.services import positive_feedback_log
 from tests.factories.compensation import signed_merchant
 from workplace.exceptions import ApplicationError, NotPermitted
 
