@@ -98,6 +98,10 @@ def parse_serial(value) -> str:
     value = value.strip()
     if not value:
         raise RowError(_("This field may not be blank."))
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        # Control characters (NUL among them, which PostgreSQL cannot even compare)
+        # are in no serial number.
+        raise RowError(_("Enter the serial number as text."))
     return value
 
 

@@ -100,6 +100,8 @@ def test_numbers_are_accepted_as_json_numbers_and_trailing_zeros(head_client, te
         (row(serial="POS-NONE"), "terminal_serial", "No terminal has the serial number POS-NONE."),
         (row(serial=""), "terminal_serial", "This field may not be blank."),
         (row(serial=12), "terminal_serial", "Enter the serial number as text."),
+        (row(serial="POS\x0001"), "terminal_serial", "Enter the serial number as text."),
+        (row(serial="POS\n01"), "terminal_serial", "Enter the serial number as text."),
         (row(month="2026-9"), "month", "Enter a month as YYYY-MM, for example 2026-10."),
         (row(month="2026-13"), "month", "Enter a month as YYYY-MM, for example 2026-10."),
         (row(month="2026-09-01"), "month", "Enter a month as YYYY-MM, for example 2026-10."),

@@ -77,6 +77,7 @@ def test_every_task_queued_on_commit_names_a_scheduled_sweep():
     assert recovered == {
         "workplace.tasks.deliver_email": "workplace.tasks.deliver_pending_email",
         "merchants.tasks.run_system_check": "merchants.tasks.run_stalled_system_checks",
+        "compensation.tasks.compute_payroll_run": "compensation.tasks.compute_pending_payroll_runs",
     }
     assert set(recovered.values()) <= scheduled
 
