@@ -142,6 +142,40 @@ def describe(item: LineItem) -> str:
     return str(ItemKind(kind).label) if kind in ItemKind.values else kind
 
 
+# The line field each kind of item adds to ("points" for the items counted in points).
+FIELD_OF_KIND = {
+    ItemKind.BASE_SALARY: "base_salary",
+    ItemKind.ALLOWANCE: "allowance",
+    ItemKind.POSITION_ALLOWANCE: "position_allowance",
+    ItemKind.SIGNING: "points",
+    ItemKind.GOOD_REVIEW: "points",
+    ItemKind.VALID_COMPLAINT: "points",
+    ItemKind.ASSESSMENT_PAY: "assessment_pay",
+    ItemKind.POS_SHORTFALL: "pos_shortfall",
+    ItemKind.POS_EXEMPT: "pos_shortfall",
+    ItemKind.COMPLAINT_PENALTY: "complaint_penalties",
+    ItemKind.BONUS_MERCHANT: "bonus",
+    ItemKind.BONUS: "bonus",
+    ItemKind.POOL_SHARE: "bonus",
+    ItemKind.DEFERRED: "bonus",
+    ItemKind.NOT_PAID: "bonus",
+    ItemKind.ADJUSTMENT: "adjustments",
+}
+
+
+def field_of(item: LineItem) -> str:
+    """The line field ``item`` explains (an amount field, or ``points``)."""
+    return FIELD_OF_KIND.get(item.kind, "")
+
+
+def grouped(line) -> dict[str, list[dict]]:
+    """``line``'s items (prefetched) as explanations, by the field they explain, in order."""
+    groups: dict[str, list[dict]] = {}
+    for item in line.items.all():
+        groups.setdefault(field_of(item), []).append(explanation(item))
+    return groups
+
+
 def source_url(item: LineItem) -> str:
     name = _SOURCE_URLS.get(item.source_type)
     if not name or item.source_id is None:
@@ -157,6 +191,7 @@ def explanation(item: LineItem) -> dict:
     return {
         "what": describe(item),
         "kind": item.kind,
+        "field": field_of(item),
         "amount": None if item.amount is None else f"{item.amount:.2f}",
         "points": None if item.points is None else f"{item.points:.2f}",
         "source": {"type": item.source_type, "id": item.source_id, "url": source_url(item)}

@@ -220,6 +220,10 @@ SPECTACULAR_SETTINGS = {
         "ApproverRoleEnum": "commissions.models.APPROVER_CHOICES",
         "ComplaintStatusEnum": "complaints.models.ComplaintStatus",
         "DisputeLevelEnum": "complaints.models.DisputeLevel",
+        "PayrollRunKindEnum": "compensation.models.RunKind",
+        "PayrollRunStatusEnum": "compensation.models.RunStatus",
+        "AllocationStatusEnum": "compensation.models.AllocationStatus",
+        "PayslipItemKindEnum": "compensation.models.ItemKind",
     },
 }
 
