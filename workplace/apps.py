@@ -34,7 +34,9 @@ class WorkplaceConfig(AppConfig):
         if uses_file_broker(getattr(settings, "CELERY_BROKER_URL", "")):
             ensure_file_broker_folders(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
 
-        from . import roles
+        from . import calendar, roles
+
+        calendar.register()
 
         # Not tied to one sender: permissions of apps migrated after this one must exist.
         post_migrate.connect(roles.sync_role_permissions_after_migrate)

@@ -4,6 +4,11 @@ Order of authority for one day: an admin's ``CalendarOverride``; then the
 chinese-calendar library (statutory holidays and 调休 working weekends) for the years it
 knows; then Monday–Friday. Days of a year neither the library nor an admin
 (``CalendarYear``) knows are flagged as fallback — the calendar never raises.
+
+Both tables are served from the rule cache (workplace.rules.register_table): a count
+issues no query while the cache is current; a save or delete of either table is seen by
+the next count in every process (after commit); when the cache is down each count reads
+both tables from the database (two queries, however long the span).
 """
 
 from __future__ import annotations
@@ -14,13 +19,26 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from . import rules
 from .models import CalendarOverride, CalendarYear
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Generous upper bound on calendar days needed for n working days (Spring Festival and
-# National Day give at most 8–9 consecutive days off), used to prefetch overrides once.
-_SPAN_FACTOR = 3
-_SPAN_SLACK = 20
+
+
+def _load_overrides() -> dict[dt.date, bool]:
+    return dict(CalendarOverride.objects.order_by().values_list("date", "is_working_day"))
+
+
+def _load_published_years() -> frozenset[int]:
+    return frozenset(CalendarYear.objects.order_by().values_list("year", flat=True))
+
+
+def register() -> None:
+    """Serve the overrides and the published years from the rule cache (both tables are
+    small: a few dozen rows a year). Called from WorkplaceConfig.ready, so every process
+    that saves or deletes a row invalidates them for all (after commit)."""
+    rules.register_table(CalendarOverride, _load_overrides)
+    rules.register_table(CalendarYear, _load_published_years)
 
 
 @dataclass(frozen=True)
@@ -54,27 +72,14 @@ def _library_working_day(day: dt.date) -> bool | None:
 
 
 class _Calendar:
-    """Overrides and published years fetched per range, not per day."""
+    """The overrides and the published years as one request sees them: from the cache
+    (no query while it is current), from the database when it is down."""
 
-    def __init__(self, start: dt.date, end: dt.date):
-        self.overrides: dict[dt.date, bool] = {}
-        self.published_years: set[int] = set()
-        self.end = start
-        self._load(start, end)
-
-    def _load(self, start: dt.date, end: dt.date) -> None:
-        end = min(end, dt.date.max)
-        self.overrides.update(
-            CalendarOverride.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
-        )
-        self.published_years.update(
-            CalendarYear.objects.filter(year__range=(start.year, end.year)).values_list("year", flat=True)
-        )
-        self.end = end
+    def __init__(self):
+        self.overrides: dict[dt.date, bool] = rules.cached(CalendarOverride)
+        self.published_years: frozenset[int] = rules.cached(CalendarYear)
 
     def day(self, day: dt.date) -> DayInfo:
-        if day > self.end:
-            self._load(day, _add_days_capped(day, _SPAN_SLACK * 3))
         library = _library_working_day(day)
         fallback = library is None and day.year not in self.published_years
         if day in self.overrides:
@@ -84,19 +89,12 @@ class _Calendar:
         return DayInfo(day, day.weekday() < 5, fallback)
 
 
-def _add_days_capped(day: dt.date, days: int) -> dt.date:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max
-
-
 class DateOutOfRange(ValueError):
     """The count runs past the last date the calendar can represent (9999-12-31)."""
 
 
 def day_info(day: dt.date) -> DayInfo:
-    return _Calendar(day, day).day(day)
+    return _Calendar().day(day)
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -111,7 +109,7 @@ def add_working_days(start: dt.date, working_days: int) -> DueDate:
     """
     if working_days < 0:
         raise ValueError("working_days must not be negative")
-    calendar = _Calendar(start, _add_days_capped(start, working_days * _SPAN_FACTOR + _SPAN_SLACK))
+    calendar = _Calendar()
     day, counted, fallback = start, 0, False
     while counted < working_days:
         if day == dt.date.max:
@@ -128,7 +126,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
     if end <= start:
         return 0
-    calendar = _Calendar(start, end)
+    calendar = _Calendar()
     return sum(
         1
         for offset in range(1, (end - start).days + 1)
@@ -140,7 +138,7 @@ def working_days_index(start: dt.date, end: dt.date) -> dict[dt.date, int]:
     """For each date from ``start`` to ``end``: ``working_days_between(start, date)``, from
     one read of the calendar. The working days between any two of these dates are the
     difference of their entries (a report over many spans counts the calendar once)."""
-    calendar = _Calendar(start, end)
+    calendar = _Calendar()
     index, running, day = {}, 0, start
     while day <= end:
         index[day] = running

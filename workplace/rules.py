@@ -16,6 +16,10 @@ first rule read (a request sees one consistent set of rules; its own changes are
 at once). Outside a request (jobs, shell) every read compares. When the cache is down
 the rows are read from the database each time (slower, never stale). With a per-process
 cache (the embedded default) another process's change is seen within ``MAX_AGE``.
+
+Other small tables read on every request are served the same way with
+``register_table(model, load)`` and ``cached(model)`` (the working-day calendar's
+overrides and published years, workplace.calendar).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -52,14 +57,13 @@ class RuleNotInForce(ApplicationError):
 class _Entry:
     generation: str | None
     loaded_at: float
-    rows: list
+    rows: object  # what the table's loader answered
 
 
 @dataclass(frozen=True)
 class _Registration:
     model: type
-    prefetch: tuple[str, ...]
-    select: tuple[str, ...]
+    load: Callable[[], object]
 
 
 _registry: dict[str, _Registration] = {}
@@ -79,8 +83,24 @@ def _generation_key(label: str) -> str:
 def register_dated_rule(model, *, children=(), prefetch=(), select=()) -> None:
     """Serve ``model`` from the cache; a change of it or of a ``children`` model (rows
     that belong to a set, like the bands of a band set) invalidates it."""
+
+    def load() -> list:
+        queryset = model._default_manager.order_by("-effective_from", "-pk")
+        if select:
+            queryset = queryset.select_related(*select)
+        if prefetch:
+            queryset = queryset.prefetch_related(*prefetch)
+        return list(queryset)
+
+    register_table(model, load, children=children)
+
+
+def register_table(model, load: Callable[[], object], *, children=()) -> None:
+    """Serve what ``load()`` reads of ``model`` (a small table without effective dates,
+    like the calendar's overrides) from the cache, invalidated like a dated rule table:
+    ``cached(model)`` answers it. ``load`` must return a value nobody mutates."""
     label = _label(model)
-    _registry[label] = _Registration(model, tuple(prefetch), tuple(select))
+    _registry[label] = _Registration(model, load)
     for watched in (model, *children):
         uid = f"workplace.rules:{label}:{_label(watched)}"
         post_save.connect(_on_change(label), sender=watched, weak=False, dispatch_uid=uid + ":save")
@@ -167,32 +187,29 @@ request_started.connect(_request_begins, dispatch_uid="workplace.rules:request_s
 request_finished.connect(_request_ends, dispatch_uid="workplace.rules:request_finished")
 
 
-def _load(registration: _Registration) -> list:
-    queryset = registration.model._default_manager.order_by("-effective_from", "-pk")
-    if registration.select:
-        queryset = queryset.select_related(*registration.select)
-    if registration.prefetch:
-        queryset = queryset.prefetch_related(*registration.prefetch)
-    return list(queryset)
-
-
 def rows(model) -> list:
     """Every row of a registered rule table, newest ``effective_from`` first."""
+    return cached(model)
+
+
+def cached(model):
+    """What the loader of a registered table answers, from this process's memory while
+    the shared generation says it is current; from the database otherwise."""
     label = _label(model)
     registration = _registry.get(label)
     if registration is None:
-        raise LookupError(f"{label} is not registered with workplace.rules.register_dated_rule")
+        raise LookupError(f"{label} is not registered with workplace.rules (register_dated_rule, register_table)")
     # Inside a transaction that wrote rule rows the cache may not know them yet.
     if _dirty_in_transaction(label):
         if transaction.get_connection().in_atomic_block:
-            return _load(registration)
+            return registration.load()
         _dirty().discard(label)  # the transaction that wrote it rolled back
     reachable, generation = _shared_generation(label)
     now = time.monotonic()
     entry = _memory.get(label)
     if reachable and entry and entry.generation == generation and now - entry.loaded_at < MAX_AGE:
         return entry.rows
-    loaded = _load(registration)
+    loaded = registration.load()
     if reachable:
         with _lock:
             _memory[label] = _Entry(generation, now, loaded)
