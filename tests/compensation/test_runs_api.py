@@ -357,3 +357,104 @@ def test_the_detail_and_lists_cost_the_same_with_more_lines(
     queries.assert_constant(lambda: client.get(LIST), grow, expected=2)
     # The recruiter's payslips: the count, the lines with their runs, the items.
     queries.assert_constant(lambda: slips.get("/api/v1/payslips/"), grow, expected=3)
+
+
+# --- Year-end allocation -------------------------------------------------------------------
+
+
+@pytest.fixture
+def year_2025(recruiter, second_recruiter):
+    """A merchant of the head's department with 1 000.00 profit every month of 2025: an
+    average of 1 000 → the 1.0 % cap → a pool of 120.00."""
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2024, 12, 1))
+    terminal(
+        merchant,
+        installed_on=dt.date(2024, 12, 1),
+        profits={f"2025-{month:02d}": "1000.00" for month in range(1, 13)},
+    )
+
+
+def test_the_head_allocates_the_pool_and_the_general_manager_approves(
+    client_for, recruitment_head, general_manager, year_2025
+):
+    head = client_for(recruitment_head)
+    started = head.post(LIST, {"kind": "year_end", "period": "2025"}, format="json")
+    assert started.status_code == 201
+    run = PayrollRun.objects.get()
+    assert started.json()["pools"][0]["pool"] == "120.00"
+    assert started.json()["pools"][0]["rate"] == "1.00"
+    assert started.json()["pools"][0]["allocation"] is None
+    url = detail_url(run, "allocation/")
+
+    short = head.post(
+        url,
+        {"shares": [{"staff": "recruiter", "amount": "60.00"}, {"staff": "recruiter_b", "amount": "59.99"}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert short.status_code == 400
+    assert short.json()["shares"] == ["The shares add up to 119.99 but the pool is 120.00: 0.01 short."]
+    assert short.json()["difference"] == "-0.01"
+    too_much = head.post(url, {"shares": [{"staff": "recruiter", "amount": "120.01"}]}, format="json")
+    assert too_much.status_code == 400 and too_much.json()["difference"] == "0.01"
+    not_ours = head.post(url, {"shares": [{"staff": "nobody", "amount": "120.00"}]}, format="json")
+    assert not_ours.status_code == 400 and not_ours.json()["shares"][0]["index"] == 0
+
+    early = client_for(general_manager).post(detail_url(run, "finalize/"), {}, format="json")
+    assert early.status_code == 409 and early.json()["code"] == "allocation_missing"
+
+    proposed = head.post(
+        url,
+        {"shares": [{"staff": "recruiter", "amount": "70.00"}, {"staff": "recruiter_b", "amount": "50.00"}]},
+        format="json",
+    )
+    assert proposed.status_code == 200, proposed.json()
+    allocation = proposed.json()["pools"][0]["allocation"]
+    assert allocation["status"] == "proposed" and allocation["proposed_by"] == "head"
+    assert allocation["shares"] == [
+        {"staff": "recruiter", "amount": "70.00"},
+        {"staff": "recruiter_b", "amount": "50.00"},
+    ]
+
+    assert head.post(detail_url(run, "allocation/approve/"), {}, format="json").status_code == 403
+    approved = client_for(general_manager).post(detail_url(run, "allocation/approve/"), {}, format="json")
+    assert approved.status_code == 200
+    assert approved.json()["pools"][0]["allocation"]["status"] == "approved"
+    assert line_of(approved.json(), "recruiter")["bonus"] == "70.00"
+    assert line_of(approved.json(), "recruiter_b")["bonus"] == "50.00"
+
+    final = client_for(general_manager).post(detail_url(run, "finalize/"), {}, format="json")
+    assert final.status_code == 200 and final.json()["status"] == "final"
+    locked = head.post(url, {"shares": [{"staff": "recruiter", "amount": "120.00"}]}, format="json")
+    assert locked.status_code == 409
+
+
+def test_only_the_department_head_allocates(client_for, recruiter, outside_head, general_manager, year_2025):
+    run, _ = payroll_run_start(kind="year_end", period="2025")
+    url = detail_url(run, "allocation/")
+    body = {"shares": [{"staff": "recruiter", "amount": "120.00"}]}
+
+    assert client_for(recruiter).post(url, body, format="json").status_code == 403
+    assert client_for(general_manager).post(url, body, format="json").status_code == 403
+    elsewhere = client_for(outside_head).post(url, body, format="json")
+    assert elsewhere.status_code == 400 and "shares" in elsewhere.json()
+    # The outside head reads no pool but their own department's (none here).
+    assert client_for(outside_head).get(detail_url(run)).json()["pools"] == []
+
+
+@pytest.mark.parametrize(
+    "shares", [None, "all", [], [1], [{"staff": "recruiter"}], [{"staff": "recruiter", "amount": "x"}]]
+)
+def test_a_malformed_allocation_is_a_400(client_for, recruitment_head, year_2025, shares):
+    run, _ = payroll_run_start(kind="year_end", period="2025")
+    response = client_for(recruitment_head).post(detail_url(run, "allocation/"), {"shares": shares}, format="json")
+    assert response.status_code == 400
+    assert "shares" in response.json()
+
+
+def test_a_monthly_run_has_no_allocation(client_for, recruitment_head, june):
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    response = client_for(recruitment_head).post(
+        detail_url(run, "allocation/"), {"shares": [{"staff": "recruiter", "amount": "1.00"}]}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "not_year_end"
