@@ -458,3 +458,71 @@ def test_a_monthly_run_has_no_allocation(client_for, recruitment_head, june):
         detail_url(run, "allocation/"), {"shares": [{"staff": "recruiter", "amount": "1.00"}]}, format="json"
     )
     assert response.status_code == 409 and response.json()["code"] == "not_year_end"
+
+
+# --- Every role × every endpoint ---------------------------------------------------------
+
+STAFF_VIEWERS = {"general_manager", "admin_user", "recruitment_head", "outside_head"}
+ROLES = [
+    "general_manager",
+    "admin_user",
+    "recruitment_head",
+    "outside_head",
+    "recruiter",
+    "ops_director",
+    "customer_service",
+    "dept_head",
+    "merchant_user",
+]
+
+
+def _expected(role, endpoint):
+    viewer = role in STAFF_VIEWERS
+    if role == "merchant_user":
+        return 403
+    return {
+        "detail": 200 if viewer else 403,
+        "export": 200 if viewer else 403,
+        # A head reads their own department's payslips; a recruiter their own.
+        "payslip": 200 if role in {"general_manager", "admin_user", "recruitment_head", "recruiter"} else 404,
+        "payslips": 200,
+        "recompute": 200 if viewer else 403,
+        "finalize": 200 if viewer else 403,
+        "correct": 201 if viewer else 403,
+        # The head's own action on a monthly run: no pool (409); anyone else may not.
+        "allocation": 409 if role in {"recruitment_head", "outside_head"} else 403,
+        "approve": 409 if role == "general_manager" else 403,
+    }[endpoint]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "endpoint", ["detail", "export", "payslip", "payslips", "recompute", "finalize", "correct", "allocation", "approve"]
+)
+def test_every_role_on_every_endpoint(request, client_for, general_manager, june, role, endpoint):
+    final, _ = payroll_run_start(kind="monthly", period="2026-06")
+    payroll_run_finalize(run=final, by=general_manager)
+    draft, _ = payroll_run_start(kind="monthly", period="2026-05")
+    client = client_for(request.getfixturevalue(role))
+    calls = {
+        "detail": lambda: client.get(detail_url(final)),
+        "export": lambda: client.get(reverse("api-payroll-run-export", args=[final.pk])),
+        "payslip": lambda: client.get(reverse("api-payroll-run-payslip", args=[final.pk, "recruiter"])),
+        "payslips": lambda: client.get("/api/v1/payslips/"),
+        "recompute": lambda: client.post(detail_url(draft, "recompute/"), {}, format="json"),
+        "finalize": lambda: client.post(detail_url(draft, "finalize/"), {}, format="json"),
+        "correct": lambda: client.post(detail_url(final, "correct/"), {}, format="json"),
+        "allocation": lambda: client.post(
+            detail_url(draft, "allocation/"), {"shares": [{"staff": "recruiter", "amount": "1.00"}]}, format="json"
+        ),
+        "approve": lambda: client.post(detail_url(draft, "allocation/approve/"), {}, format="json"),
+    }
+    before = list(PayrollRun.objects.order_by("pk").values_list("status", "computed_at"))
+
+    response = calls[endpoint]()
+
+    assert response.status_code == _expected(role, endpoint), getattr(response, "data", response)
+    if response.status_code >= 400:
+        assert response["Content-Type"].startswith("application/json")
+        assert list(PayrollRun.objects.order_by("pk").values_list("status", "computed_at")) == before
+        assert not Adjustment.objects.exists()
