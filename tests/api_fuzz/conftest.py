@@ -167,7 +167,10 @@ def build_world(users):
     ]
     make_merchant(users["outside_recruiter"], name="东区商户")
     complaints = build_complaints(users, signed)
+    payroll_runs = build_payroll_runs(users, signed, terminals)
     return {
+        "payroll_runs": payroll_runs,
+        "usernames": sorted(user.username for user in users.values()),
         "complaints": complaints,
         "attachments": [],
         "applications": [app.pk for app in applications],
@@ -178,6 +181,34 @@ def build_world(users):
         "terminals": [t.pk for t in terminals],
         "users": sorted(u.pk for u in users.values()),
     }
+
+
+def build_payroll_runs(users, merchant, terminals) -> list[int]:
+    """Payroll runs of each kind and state: last month's draft, a final month before it,
+    a quarter and last year's year-end run (with a pool to allocate)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from compensation.models import PayProfile, ProfitRecord
+    from compensation.services import runs as payroll
+    from compensation.services.periods import previous_period
+
+    today = timezone.localdate()
+    for user in (users["recruiter"], users["second_recruiter"], users["outside_recruiter"]):
+        PayProfile.objects.create(user=user, effective_from=dt.date(2024, 1, 1), base_salary=Decimal("4000.00"))
+    last_month = previous_period("monthly", today)
+    month_before = previous_period("monthly", last_month.starts_on)
+    for terminal in terminals:
+        for month in (month_before.starts_on, last_month.starts_on):
+            if terminal.installed_on <= month:
+                ProfitRecord.objects.create(terminal=terminal, month=month, profit=Decimal("30.00"))
+    final, _ = payroll.payroll_run_start(kind="monthly", period=month_before.label, by=users["general_manager"])
+    payroll.payroll_run_finalize(run=final, by=users["general_manager"])
+    draft, _ = payroll.payroll_run_start(kind="monthly", period=last_month.label)
+    quarter, _ = payroll.payroll_run_start(kind="quarterly", period=previous_period("quarterly", today).label)
+    year, _ = payroll.payroll_run_start(kind="year_end", period=previous_period("year_end", today).label)
+    return [final.pk, draft.pk, quarter.pk, year.pk]
 
 
 def build_complaints(users, merchant) -> list[int]:

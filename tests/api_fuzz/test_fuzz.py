@@ -40,12 +40,18 @@ _PATH_IDS = {
     "applications": "applications",
     "complaints": "complaints",
     "merchants": "merchants",
+    "payroll-runs": "payroll_runs",
     "rate-requests": "rate_requests",
     "terminals": "terminals",
 }
-_NAMED_IDS = {"document_id": "documents", "media_id": "media", "attachment_id": "attachments"}
+_NAMED_IDS = {
+    "document_id": "documents",
+    "media_id": "media",
+    "attachment_id": "attachments",
+    "username": "usernames",
+}
 # Fields (body or query) that name another record.
-_FIELD_IDS = {"merchant": "merchants", "recruiter": "users", "assignee": "users"}
+_FIELD_IDS = {"merchant": "merchants", "recruiter": "users", "assignee": "users", "staff": "usernames"}
 
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/")
 
