@@ -103,6 +103,20 @@ def owners_between(stints: list[Stint], first: dt.date, last: dt.date) -> set[in
     return {stint.owner_id for stint in stints if stint.overlaps(first, last)}
 
 
+def sharers_between(stints: list[Stint], first: dt.date, last: dt.date, period: tuple[dt.date, dt.date]) -> set[int]:
+    """Everyone with a share of the merchant's days from ``first`` to ``last`` inside
+    ``period`` (its first and last day): the owners, and the leaver of a handover inside
+    the period, who shares the days after it (``period_shares``)."""
+    sharers = set()
+    for stint in stints:
+        if not stint.overlaps(first, last):
+            continue
+        sharers.add(stint.owner_id)
+        if stint.leaver_id is not None and stint.start is not None and period[0] <= stint.start <= period[1]:
+            sharers.add(stint.leaver_id)
+    return sharers
+
+
 def period_shares(stints: list[Stint], first: dt.date, last: dt.date) -> dict[int, Decimal]:
     """Each owner's share of a merchant's bonus over ``first``–``last`` (a quarter),
     summing to 1 (SPEC.md §5.5): a day owned by someone who took the merchant over by a

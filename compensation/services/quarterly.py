@@ -24,7 +24,7 @@ from workplace.models import StaffProfile
 from .. import rules as pay_rules
 from ..models import ItemKind, ProfitRecord
 from .lines import Lines
-from .ownership import load_stints, owner_on, owners_between, period_shares
+from .ownership import load_stints, owner_on, period_shares, sharers_between
 from .periods import Period, local_range
 
 
@@ -98,13 +98,15 @@ def compute_quarterly(period: Period, rules, *, today: dt.date | None = None) ->
 
     for merchant in merchants:
         merchant_stints = stints.get(merchant["pk"], [])
-        owners = owners_between(merchant_stints, merchant["active_from"], merchant["active_to"])
+        quarter = (period.starts_on, period.ends_on)
+        # A leaver sharing the merchant after a handover in the quarter counts it too.
+        owners = sharers_between(merchant_stints, merchant["active_from"], merchant["active_to"], quarter)
         if not owners:
             continue
         for owner in owners:
             owned[owner] += 1
         for first, last in months_active(merchant, period):
-            for owner in owners_between(merchant_stints, first, last):
+            for owner in sharers_between(merchant_stints, first, last, quarter):
                 merchant_months[owner] += 1
         if merchant["terminated_on"]:
             leaver = owner_on(merchant_stints, merchant["terminated_on"])
