@@ -14,7 +14,7 @@ from workplace.api.renderers import JSONRenderer
 from .. import pdf
 from ..models import Complaint
 from ..selectors import complaint_detail
-from ..views import pdf_response
+from ..views.files import pdf_response
 
 
 class ComplaintFormPdfView(APIView):
