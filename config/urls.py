@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("commissions.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("compensation.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("commissions/", include("commissions.urls")),
     path("complaints/", include("complaints.urls")),
     path("compensation/", include("compensation.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("workplace.urls")),
 ]
 
