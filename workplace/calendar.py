@@ -14,6 +14,7 @@ both tables from the database (two queries, however long the span).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -63,8 +64,10 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
+@functools.lru_cache(maxsize=8192)
 def _library_working_day(day: dt.date) -> bool | None:
-    """The library's answer, or None for a year it does not know."""
+    """The library's answer, or None for a year it does not know (kept: the library's
+    tables never change in a process, and it scans them for their range at every call)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
