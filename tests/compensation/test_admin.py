@@ -143,6 +143,25 @@ def test_a_head_records_a_handover_through_the_service(recruitment_head, recruit
     assert Merchant.objects.get(pk=merchant.pk).recruiter == second_recruiter
 
 
+def test_a_leaver_who_keeps_maintaining_is_recorded(recruitment_head, recruiter, second_recruiter, merchant):
+    data = {
+        "merchant": merchant.pk,
+        "successor": second_recruiter.pk,
+        "effective_on": "2026-11-15",
+        "keeps_maintaining": "on",
+        "reason": "继续维护",
+    }
+    assert signed_in(recruitment_head).post(f"{ADMIN}/handover/add/", data).status_code == 302
+    assert Handover.objects.get().keeps_maintaining is True
+
+
+def test_the_successors_offered_are_the_heads_recruiters(
+    recruitment_head, recruiter, second_recruiter, outside_recruiter
+):
+    form = signed_in(recruitment_head).get(f"{ADMIN}/handover/add/").context["adminform"].form
+    assert set(form.fields["successor"].queryset) == {recruiter, second_recruiter}
+
+
 @pytest.mark.parametrize(
     "language, message",
     [("zh-hans", "接替人已负责该商户。"), ("en", "The successor already owns this merchant.")],
