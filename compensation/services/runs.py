@@ -290,13 +290,21 @@ def adjustment_add(
     if not amount:
         raise ApplicationError(_("An adjustment of 0.00 changes nothing."), field="amount")
     month = month.replace(day=1)
-    if PayrollRun.objects.filter(kind=RunKind.MONTHLY, starts_on=month, status=RunStatus.FINAL).exists():
-        raise ApplicationError(
-            _("The payroll of %(month)s is final; choose a later month.") % {"month": f"{month:%Y-%m}"}, field="month"
+    with transaction.atomic():
+        # Under the month's run lock: a finalisation cannot slip in between, and a draft
+        # already computed is computed again so that it pays the adjustment.
+        run = PayrollRun.objects.select_for_update().filter(kind=RunKind.MONTHLY, starts_on=month).first()
+        if run is not None and run.status == RunStatus.FINAL:
+            raise ApplicationError(
+                _("The payroll of %(month)s is final; choose a later month.") % {"month": f"{month:%Y-%m}"},
+                field="month",
+            )
+        adjustment = Adjustment.objects.create(
+            staff=staff, month=month, amount=amount, reason=reason.strip()[:500], corrects=corrects, created_by=by
         )
-    return Adjustment.objects.create(
-        staff=staff, month=month, amount=amount, reason=reason.strip()[:500], corrects=corrects, created_by=by
-    )
+        if run is not None and run.computed_at is not None:
+            payroll_run_compute(run=run, by=by, force=True)
+    return adjustment
 
 
 __all__ = [
