@@ -116,6 +116,9 @@ def sync_role_permissions() -> None:
 
 
 def sync_role_permissions_after_migrate(sender, **kwargs):
-    # Permissions are created app by app; syncing after the last app sees them all.
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # Permissions are created app by app; syncing after the last app sees them all. Django
+    # sends post_migrate only to apps with a models module, so "last" is the last of those
+    # (an app without models, such as dashboards, may come after it).
+    with_models = [config.label for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label == with_models[-1]:
         sync_role_permissions()

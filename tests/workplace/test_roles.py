@@ -41,3 +41,14 @@ def test_the_highest_ladder_role(recruitment_head, general_manager, customer_ser
     assert highest_ladder_role(recruitment_head) == Role.RECRUITMENT_HEAD
     assert highest_ladder_role(general_manager) == Role.GENERAL_MANAGER
     assert highest_ladder_role(customer_service) is None
+
+
+def test_role_groups_have_their_permissions_after_migrating(db):
+    """post_migrate reaches only apps with models; the sync runs after the last of them,
+    even when an app without models (dashboards) comes after it in INSTALLED_APPS."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    assert [c for c in apps.get_app_configs() if c.models_module is None], "an app without models is installed"
+    head = Group.objects.get(name="recruitment_head")
+    assert head.permissions.filter(content_type__app_label="compensation", codename="add_payrollrun").exists()
