@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("dashboards/summary/", views.DashboardSummaryView.as_view(), name="api-dashboard-summary"),
+]

@@ -1,0 +1,104 @@
+"""``GET /api/v1/dashboards/summary/?from=YYYY-MM-DD&to=YYYY-MM-DD`` (API.md "Plans and
+dashboards"): the dashboard's figures for the reader's scope. Staff only; the figures are
+defined in ``dashboards.selectors``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workplace.roles import Role, has_role, is_staff_member
+
+from ..periods import period_from
+from ..selectors import dashboard_summary
+
+
+class IsStaffMember(permissions.BasePermission):
+    message = _("Only staff members may use this.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and is_staff_member(user) and not has_role(user, Role.MERCHANT))
+
+
+def _text(value) -> str | None:
+    """A Decimal as a string with 2 places (API.md), None as null."""
+    return None if value is None else f"{value:.2f}"
+
+
+def summary_body(summary: dict) -> dict:
+    """The API's shape of ``selectors.dashboard_summary``."""
+    complaints = summary["complaints"]
+    rate_requests = summary["rate_requests"]
+    return {
+        "funnel": summary["funnel"],
+        "pass_rate": _text(summary["pass_rate"]),
+        "cycle_time_working_days": _text(summary["cycle_time_working_days"]),
+        "complaints": {
+            "open": complaints["open"],
+            "overdue": complaints["overdue"],
+            "closed_within_7_working_days": _text(complaints["closed_within_7_working_days"]),
+            "first_response_within_48h": _text(complaints["first_response_within_48h"]),
+        },
+        "churn": _text(summary["churn"]["rate"]),
+        "rate_requests": {
+            "pending": rate_requests["pending"],
+            "approved": rate_requests["approved"],
+            "rejected": rate_requests["rejected"],
+            "median_hours_to_decide": _text(rate_requests["median_hours_to_decide"]),
+        },
+    }
+
+
+_PERCENT = serializers.CharField(allow_null=True, help_text="Percent, 2 decimals; null when nothing to divide by.")
+
+
+class DashboardSummaryView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        summary="The dashboard's figures over a period",
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: the month's first)."),
+            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: the month's last)."),
+        ],
+        responses=inline_serializer(
+            "DashboardSummary",
+            {
+                "funnel": inline_serializer(
+                    "DashboardFunnel",
+                    {
+                        name: serializers.IntegerField()
+                        for name in ("submitted", "in_review", "approved", "rejected", "signed")
+                    },
+                ),
+                "pass_rate": _PERCENT,
+                "cycle_time_working_days": serializers.CharField(allow_null=True),
+                "complaints": inline_serializer(
+                    "DashboardComplaints",
+                    {
+                        "open": serializers.IntegerField(),
+                        "overdue": serializers.IntegerField(),
+                        "closed_within_7_working_days": _PERCENT,
+                        "first_response_within_48h": _PERCENT,
+                    },
+                ),
+                "churn": _PERCENT,
+                "rate_requests": inline_serializer(
+                    "DashboardRateRequests",
+                    {
+                        "pending": serializers.IntegerField(),
+                        "approved": serializers.IntegerField(),
+                        "rejected": serializers.IntegerField(),
+                        "median_hours_to_decide": serializers.CharField(allow_null=True),
+                    },
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        period = period_from(request.query_params)
+        return Response(summary_body(dashboard_summary(user=request.user, period=period)))
