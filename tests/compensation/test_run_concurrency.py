@@ -1,0 +1,267 @@
+"""Exactly-once payroll runs against PostgreSQL (and Redis, with a real Celery worker):
+two starts at the same instant make one run; a computation that dies half-way leaves
+nothing half-written, and running it again completes it (SPEC.md §5.7, issue 9 §3).
+
+Real concurrent transactions, so ``transaction=True`` and PostgreSQL only. The worker
+tests run ``compensation.tasks`` in a Celery worker (``celery.contrib.testing``: the
+project's app, the Redis broker of ``REDIS_URL``, a queue of their own so no other worker
+takes the tasks) and are skipped only when Redis does not answer. A worker "killed"
+mid-run is simulated by the computation raising after some lines are written: the
+transaction is rolled back exactly as when the process dies.
+"""
+
+import datetime as dt
+import threading
+import uuid
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from celery import signals
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+
+from compensation import tasks
+from compensation.models import LineItem, PayrollLine, PayrollRun, PayrollRunStatusChange
+from compensation.services import runs
+from compensation.services.runs import payroll_run_recompute, payroll_run_start
+from tests.factories.compensation import pay_profile, signed_merchant, terminal
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+D = Decimal
+
+
+@pytest.fixture
+def staff(department, recruitment_head, recruiter, second_recruiter):
+    """Three paid people with merchants signed in June 2026 and terminal profits in Q2."""
+    people = [recruiter, second_recruiter, recruitment_head]
+    for index, person in enumerate(people):
+        pay_profile(person, base=f"{4000 + index}.00")
+    for person in (recruiter, second_recruiter):
+        merchant = signed_merchant(person, signed_on=dt.date(2026, 6, 3), merchant_class="I")
+        terminal(merchant, installed_on=dt.date(2026, 6, 3), profits={"2026-06": "120.00"})
+    return people
+
+
+def race(calls):
+    """Run each call in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as error:  # noqa: BLE001 — the test reports it
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def lines_of(run):
+    return dict(PayrollLine.objects.filter(run=run).values_list("staff__username", "total"))
+
+
+@pytest.mark.parametrize(("kind", "period"), [("monthly", "2026-06"), ("quarterly", "2026-Q2")])
+def test_two_starts_at_the_same_instant_make_one_run(staff, kind, period):
+    outcomes = race([lambda: payroll_run_start(kind=kind, period=period)] * 2)
+
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    assert sorted(created for _, created in outcomes) == [False, True]
+    assert outcomes[0][0].pk == outcomes[1][0].pk
+    run = PayrollRun.objects.get()
+    assert (run.kind, run.period) == (kind, period)
+    assert run.computed_at is not None
+    assert PayrollRunStatusChange.objects.filter(subject=run).count() == 1
+    # One line per person, computed once.
+    assert (
+        PayrollLine.objects.filter(run=run).values("staff").distinct().count()
+        == PayrollLine.objects.filter(run=run).count()
+    )
+    if kind == "monthly":
+        assert lines_of(run) == {
+            # base + assessment pay for 4 points (−100)
+            "recruiter": D("3900.00"),
+            "recruiter_b": D("3901.00"),
+            "head": D("4002.00"),
+        }
+
+
+def test_two_recomputations_at_once_are_one_after_the_other(staff):
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    before = lines_of(run)
+
+    outcomes = race([lambda: payroll_run_recompute(run=run)] * 2)
+
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    assert lines_of(run) == before
+    assert PayrollLine.objects.filter(run=run).count() == 3
+
+
+@contextmanager
+def computation_dies_after_first_line(monkeypatch, died: threading.Event | None = None):
+    """``_write_lines`` writes the first person's line and its items, then the process
+    'dies' (raises)."""
+    write_lines = runs._write_lines
+
+    def dying(run, lines):
+        first = dict(sorted(lines.items())[:1])
+        write_lines(run, first)
+        assert PayrollLine.objects.filter(run=run).count() == 1  # written, not committed
+        if died is not None:
+            died.set()
+        raise RuntimeError("worker killed mid-run")
+
+    monkeypatch.setattr(runs, "_write_lines", dying)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(runs, "_write_lines", write_lines)
+
+
+def test_a_computation_that_dies_leaves_nothing_and_the_next_start_completes_it(staff, monkeypatch):
+    with computation_dies_after_first_line(monkeypatch), pytest.raises(RuntimeError):
+        payroll_run_start(kind="monthly", period="2026-06")
+
+    run = PayrollRun.objects.get()
+    assert run.computed_at is None
+    assert not PayrollLine.objects.filter(run=run).exists()
+    assert not LineItem.objects.filter(line__run=run).exists()
+
+    again, created = payroll_run_start(kind="monthly", period="2026-06")
+    assert (again.pk, created) == (run.pk, False)
+    assert again.computed_at is not None
+    assert lines_of(again) == {"recruiter": D("3900.00"), "recruiter_b": D("3901.00"), "head": D("4002.00")}
+
+
+def test_a_recomputation_that_dies_keeps_the_lines_it_was_replacing(staff, recruiter, monkeypatch):
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    before = lines_of(run)
+    items_before = LineItem.objects.filter(line__run=run).count()
+    computed_at = PayrollRun.objects.get(pk=run.pk).computed_at
+    signed_merchant(recruiter, signed_on=dt.date(2026, 6, 20), merchant_class="I")  # 8 points now
+
+    with computation_dies_after_first_line(monkeypatch), pytest.raises(RuntimeError):
+        payroll_run_recompute(run=run)
+
+    assert lines_of(run) == before
+    assert LineItem.objects.filter(line__run=run).count() == items_before
+    assert PayrollRun.objects.get(pk=run.pk).computed_at == computed_at
+
+    payroll_run_recompute(run=run)
+    assert lines_of(run)["recruiter"] == D("4020.00")  # 4000 + 10 × (8 − 6)
+
+
+# --- a real worker ---------------------------------------------------------------------
+
+
+def _redis_answers() -> bool:
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 — any failure means no Redis
+        return False
+
+
+needs_redis = pytest.mark.skipif(not _redis_answers(), reason="needs Redis at REDIS_URL")
+
+
+@pytest.fixture
+def worker():
+    """A Celery worker of the project's app in a thread, on Redis, consuming a queue of
+    its own; ``worker.send(task, *args)`` queues a task there and waits for it to end
+    (``True`` when it succeeded)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    queue = f"zs-engine-test-{uuid.uuid4().hex}"
+    saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
+    app.conf.broker_url = settings.REDIS_URL
+    app.conf.task_always_eager = False
+    app._pool = None  # connections to the test broker (memory://) are not reused
+    finished = {}
+    done = threading.Condition()
+
+    def on_postrun(task_id=None, state=None, **kwargs):
+        with done:
+            # Run by the worker's thread, not eagerly in the test's.
+            finished[task_id] = state if threading.current_thread() is not threading.main_thread() else "EAGER"
+            done.notify_all()
+
+    signals.task_postrun.connect(on_postrun, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30) as running:
+
+            def send(task, *args, timeout=60):
+                result = task.apply_async(args=args, queue=queue)
+                with done:
+                    assert done.wait_for(lambda: result.id in finished, timeout=timeout), f"{task.name} never ran"
+                assert finished[result.id] != "EAGER", "the task ran in the test's thread"
+                return finished[result.id] == "SUCCESS"
+
+            running.send = send
+            yield running
+    finally:
+        signals.task_postrun.disconnect(on_postrun)
+        app.conf.update(saved)
+        app._pool = None
+        connections.close_all()
+        import redis
+
+        redis.from_url(settings.REDIS_URL).delete(queue)
+
+
+@needs_redis
+def test_a_worker_computes_a_started_run(staff, worker):
+    run, created = payroll_run_start(kind="monthly", period="2026-06", compute=False)
+    assert created and run.computed_at is None
+
+    assert worker.send(tasks.compute_payroll_run, run.pk)
+
+    run.refresh_from_db()
+    assert run.computed_at is not None
+    assert lines_of(run) == {"recruiter": D("3900.00"), "recruiter_b": D("3901.00"), "head": D("4002.00")}
+
+
+@needs_redis
+def test_a_worker_killed_mid_run_leaves_nothing_and_the_sweep_completes_the_run(staff, worker, monkeypatch):
+    run, _ = payroll_run_start(kind="quarterly", period="2026-Q2", compute=False)
+    died = threading.Event()
+
+    with computation_dies_after_first_line(monkeypatch, died):
+        assert not worker.send(tasks.compute_payroll_run, run.pk)
+    assert died.is_set()
+
+    run.refresh_from_db()
+    assert run.computed_at is None
+    assert not PayrollLine.objects.filter(run=run).exists()
+
+    # The sweep leaves runs younger than two minutes to their own task; this one is older.
+    PayrollRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert worker.send(tasks.compute_pending_payroll_runs)
+
+    run.refresh_from_db()
+    assert run.computed_at is not None
+    # Q2: each recruiter's merchant earned 120.00 in June only (one merchant-month):
+    # avg 120 → 1.2 %: 1.44.
+    bonuses = dict(PayrollLine.objects.filter(run=run).values_list("staff__username", "bonus"))
+    assert bonuses == {"recruiter": D("1.44"), "recruiter_b": D("1.44")}
+    # And the sweep, run again, finds nothing left to do.
+    assert tasks.compute_pending_payroll_runs() == 0
