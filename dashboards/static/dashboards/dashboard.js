@@ -1,0 +1,55 @@
+/* The dashboard's charts, drawn by the vendored Apache ECharts from the same JSON the
+   tables under them show (json_script "dashboard-data"). Aria descriptions and decal
+   patterns are on, for screen readers and colour-blind readers. */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-data");
+  if (!source || typeof echarts === "undefined") {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var base = { aria: { enabled: true, decal: { show: true } }, tooltip: {}, grid: { containLabel: true, left: 8, right: 24, top: 24, bottom: 8 } };
+
+  function bars(labels, values, extra) {
+    var option = Object.assign({}, base, {
+      xAxis: { type: "category", data: labels, axisLabel: { interval: 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [Object.assign({ type: "bar", data: values, label: { show: true, position: "top" } }, extra || {})]
+    });
+    return option;
+  }
+
+  function ceiling(name, value) {
+    return { silent: true, symbol: "none", label: { formatter: name + " " + value }, data: [{ yAxis: value }] };
+  }
+
+  var options = {
+    "funnel": bars(data.funnel.labels, data.funnel.values),
+    "pass-rate": Object.assign(bars([data.pass_rate.label], [data.pass_rate.value], {
+      markLine: ceiling(data.pass_rate.ceiling_label, data.pass_rate.ceiling)
+    }), { yAxis: { type: "value", min: 0, max: 100 } }),
+    "cycle-time": bars([data.cycle_time.label], [data.cycle_time.value], {
+      markLine: ceiling(data.cycle_time.target_label, data.cycle_time.target)
+    }),
+    "complaints": Object.assign(bars(data.complaints.labels, data.complaints.values), {
+      yAxis: { type: "value", min: 0, max: 100 }
+    }),
+    "rate-requests": bars(data.rate_requests.labels, data.rate_requests.values),
+    "churn": bars(data.churn.labels, data.churn.values)
+  };
+
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (element) {
+    var option = options[element.dataset.chart];
+    if (!option) {
+      return;
+    }
+    var chart = echarts.init(element);
+    chart.setOption(option);
+    element.dataset.rendered = "true";
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () {
+    charts.forEach(function (chart) { chart.resize(); });
+  });
+})();

@@ -1,0 +1,146 @@
+"""The dashboard page (``/dashboards/``) and the records behind each of its figures
+(``/dashboards/records/<figure>/``). Staff only; the figures and their records come from
+the same builders in ``dashboards.selectors``, so a list's count is its figure."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from commissions.models import RateRequest
+from complaints.models import Complaint
+from merchants.models import Application, Merchant
+from workplace.exceptions import ApplicationError
+from workplace.pagination import paginate
+from workplace.roles import Role, has_role, is_staff_member
+
+from . import charts
+from .periods import period_from
+from .selectors import FIGURES, current_month, dashboard_summary, figure_records
+
+FIGURE_TITLES = {
+    "funnel-submitted": _("Applications submitted"),
+    "funnel-in_review": _("Applications that entered review"),
+    "funnel-approved": _("Applications approved"),
+    "funnel-rejected": _("Applications rejected"),
+    "funnel-signed": _("Contracts signed"),
+    "decided": _("Applications decided (approved or rejected)"),
+    "cycle-time": _("Approvals counted in the cycle time"),
+    "complaints-open": _("Complaints open at the end of the period"),
+    "complaints-overdue": _("Complaints overdue now"),
+    "complaints-closed": _("Complaints closed in the period"),
+    "complaints-answerable": _("Complaints received in the period and answerable"),
+    "merchants-active": _("Merchants active at the start of the period"),
+    "merchants-terminated": _("Merchants terminated in the period"),
+    "rate-requests-pending": _("Rate requests pending at the end of the period"),
+    "rate-requests-approved": _("Rate requests approved in the period"),
+    "rate-requests-rejected": _("Rate requests rejected in the period"),
+}
+
+
+def _require_staff(user):
+    if not is_staff_member(user) or (has_role(user, Role.MERCHANT) and not user.is_superuser):
+        raise PermissionDenied
+
+
+def _period_or_error(request):
+    """The period of the query string, or the current month with the error to show."""
+    try:
+        return period_from(request.GET), None
+    except ApplicationError as error:
+        return current_month(), error
+
+
+@login_required
+def index(request):
+    _require_staff(request.user)
+    period, error = _period_or_error(request)
+    summary = dashboard_summary(user=request.user, period=period)
+    context = {
+        "period": period,
+        "error": error,
+        "form": {
+            "from": request.GET.get("from", period.start.isoformat()),
+            "to": request.GET.get("to", period.end.isoformat()),
+        },
+        "panels": charts.panels(summary, period),
+        "chart_data": charts.chart_data(summary),
+    }
+    return render(request, "dashboards/index.html", context, status=400 if error else 200)
+
+
+def _link(url_name, pk):
+    try:
+        return reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _row(record) -> dict:
+    """What a list row shows of any of the records behind a figure, with its own page."""
+    if isinstance(record, Application):
+        return {
+            "name": record.company_name,
+            "status": record.get_status_display(),
+            "owner": record.merchant.recruiter,
+            "when": record.submitted_at or record.created_at,
+            "url": _link("merchants:review_detail", record.pk),
+        }
+    if isinstance(record, Complaint):
+        return {
+            "name": f"{record} · {record.merchant.name}",
+            "status": record.get_status_display(),
+            "owner": record.merchant.recruiter,
+            "when": record.received_at,
+            "url": _link("complaints:detail", record.pk),
+        }
+    if isinstance(record, Merchant):
+        return {
+            "name": record.name,
+            "status": record.get_status_display(),
+            "owner": record.recruiter,
+            "when": record.terminated_at or record.signed_at,
+            "url": _link("admin:merchants_merchant_change", record.pk),
+        }
+    if isinstance(record, RateRequest):
+        return {
+            "name": f"{record.reference} · {record.merchant.name}",
+            "status": record.get_status_display(),
+            "owner": record.requested_by,
+            "when": record.closed_at or record.created_at,
+            "url": _link("admin:commissions_raterequest_change", record.pk),
+        }
+    raise TypeError(type(record))
+
+
+_RELATED = {
+    Application: ("merchant", "merchant__recruiter"),
+    Complaint: ("merchant", "merchant__recruiter"),
+    Merchant: ("recruiter",),
+    RateRequest: ("merchant", "requested_by"),
+}
+
+
+@login_required
+def records(request, figure):
+    _require_staff(request.user)
+    if figure not in FIGURES:
+        raise Http404
+    period, error = _period_or_error(request)
+    queryset = figure_records(request.user, period, figure)
+    queryset = queryset.select_related(*_RELATED[queryset.model]).order_by("-pk")
+    page = paginate(request, queryset, per_page=50)
+    context = {
+        "period": period,
+        "error": error,
+        "figure": figure,
+        "title": FIGURE_TITLES[figure],
+        "page": page,
+        "rows": [_row(record) for record in page.object_list],
+        "total": page.paginator.count,
+    }
+    return render(request, "dashboards/records.html", context, status=400 if error else 200)
