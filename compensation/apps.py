@@ -44,3 +44,7 @@ class CompensationConfig(AppConfig):
         from .models import CompensationRuleSet
 
         register_dated_rule(CompensationRuleSet)
+        # The menu entries live with the pages (compensation/navigation.py).
+        from .navigation import NAVIGATION
+
+        self.navigation = NAVIGATION
