@@ -254,6 +254,8 @@ def _sections(line: PayrollLine) -> list[dict]:
 def payslip(request, pk, username):
     """One person's line of a run with its explanation: one's own of a final run, a
     head's department's, anyone's for the general manager."""
+    if "\x00" in username:  # PostgreSQL takes no NUL in a text literal
+        raise Http404
     run = PayrollRun.objects.filter(pk=pk).first()
     line = selectors.payslip_for(request.user, run, username) if run else None
     if line is None:

@@ -621,3 +621,28 @@ def test_the_lists_cost_the_same_with_more_runs(web, general_manager, recruiter,
     # Session, user, roles, the count, the page of lines with their runs, notifications.
     queries.assert_constant(lambda: slips.get(MINE), grow, expected=6)
     assert len(re.findall(r'<tr id="payslip-', text(slips.get(MINE)))) == 7
+
+
+# --- No 500 from any input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{RUNS}{10**30}/",
+        f"{RUNS}{10**30}/payslips/recruiter/",
+        f"{RUNS}{10**30}/allocation/",
+        f"{RUNS}1/payslips/re%00cruiter/",
+        f"{RUNS}1/payslips/{'x' * 300}/",
+    ],
+)
+def test_odd_addresses_are_404s(web, general_manager, final_june, url):
+    assert web(general_manager).get(url.replace("/1/", f"/{final_june.pk}/")).status_code == 404
+
+
+@pytest.mark.parametrize("period", ["2026-06\x00", "9" * 50, "2026-6", "<script>"])
+def test_odd_periods_are_form_errors(web, general_manager, period):
+    response = web(general_manager).post(RUNS, {"kind": "monthly", "period": period})
+    assert response.status_code == 400
+    assert "<script>" not in text(response).split("<main", 1)[1]
+    assert not PayrollRun.objects.exists()
