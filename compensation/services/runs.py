@@ -253,7 +253,10 @@ def payroll_run_correct(*, run: PayrollRun, by, reason: str = "") -> list[Adjust
         raise InvalidTransition(_("A year-end run is corrected by an adjustment entered by hand."), code="year_end")
     today = timezone.localdate()
     rules = run.rules or in_force(CompensationRuleSet, on=run.ends_on)
-    now_lines = compute_lines(run, period_of(run.kind, run.starts_on), rules, today=today)
+    # As of the day the run's figures were computed (its payout): who had left by then is
+    # the run's to say, so only changed inputs make a difference, never a later leave.
+    as_of = run.computed_through or today
+    now_lines = compute_lines(run, period_of(run.kind, run.starts_on), rules, today=as_of)
     paid = dict(PayrollLine.objects.filter(run=run).values_list("staff_id", "total"))
     # Earlier corrections of this run count as paid.
     for staff_id, amount in Adjustment.objects.filter(corrects=run).values_list("staff_id", "amount"):

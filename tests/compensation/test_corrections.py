@@ -229,3 +229,24 @@ def test_an_adjustment_into_a_computed_draft_is_in_it_when_it_is_finalised(
     line = PayrollLine.objects.get(run=june, staff=recruiter)
     assert line.adjustments == D("88.00")
     assert line.items.filter(kind=ItemKind.ADJUSTMENT).count() == 1
+
+
+def test_correcting_a_quarter_does_not_claw_back_the_bonus_of_someone_who_left_after_its_payout(
+    recruiter, general_manager
+):
+    """ "A recruiter who left before payout gets none": the payout is the final run's. A
+    later correction recomputes the quarter as of that payout, so a recruiter who left
+    since is corrected by the difference only, not charged back the whole bonus."""
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2026, 1, 5))
+    row = terminal(merchant, installed_on=dt.date(2026, 1, 5), profits=dict.fromkeys(("2026-04", "2026-05"), "100.00"))
+    q2, _ = payroll_run_start(kind="quarterly", period="2026-Q2")
+    q2 = payroll_run_finalize(run=q2, by=general_manager)
+    assert PayrollLine.objects.get(run=q2, staff=recruiter).bonus == D("2.00")
+    recruiter.staff_profile.leave_date = dt.date(2026, 8, 15)
+    recruiter.staff_profile.save()
+
+    with time_machine.travel(dt.datetime(2026, 9, 3, 9, tzinfo=dt.UTC), tick=False):
+        ProfitRecord.objects.create(terminal=row, month=dt.date(2026, 6, 1), profit=D("100.00"))
+        (adjustment,) = payroll_run_correct(run=q2, by=general_manager)
+
+    assert adjustment.amount == D("1.60")  # 3.60 − 2.00, not −2.00
