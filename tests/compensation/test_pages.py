@@ -29,15 +29,6 @@ def _july():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _role_permissions(db):
-    # The roles' permissions are synced after the last app migrates; while the last app
-    # (dashboards) has no models that signal never comes, so sync them here.
-    from workplace.roles import sync_role_permissions
-
-    sync_role_permissions()
-
-
 @pytest.fixture
 def web():
     def sign_in(user=None, language=None, **options):
