@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from workplace.roles import Role, has_role, is_staff_member, roles_of
 
@@ -23,7 +23,7 @@ STEPS = [
     (4, gettext_lazy("Merchant's opinion")),
     (5, gettext_lazy("Implement")),
     (6, gettext_lazy("Follow-up visits")),
-    (7, gettext_lazy("Close")),
+    (7, pgettext_lazy("complaint step", "Close")),
 ]
 
 

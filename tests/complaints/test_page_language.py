@@ -11,9 +11,9 @@ from tests.factories.complaints import make_complaint
 pytestmark = pytest.mark.django_db
 S = ComplaintStatus
 
-# Step 7 is left out: its "Close" is translated by django.contrib.admin's catalogue
-# (关闭), which comes before this app's (结案) in INSTALLED_APPS; it is checked not English.
-CHINESE_STEPS = ["接受投诉", "调查", "传递单", "商户意见", "实施方案", "回访"]
+# Step 7's "Close" carries a context: django.contrib.admin's catalogue, which comes first
+# in INSTALLED_APPS, would otherwise make it 关闭.
+CHINESE_STEPS = ["接受投诉", "调查", "传递单", "商户意见", "实施方案", "回访", "结案"]
 ENGLISH_STEPS = [
     "Receive",
     "Investigate",
