@@ -637,3 +637,34 @@ def test_odd_periods_are_form_errors(web, general_manager, period):
     assert response.status_code == 400
     assert "<script>" not in text(response).split("<main", 1)[1]
     assert not PayrollRun.objects.exists()
+
+
+# --- Bonus payslips ------------------------------------------------------------------------------
+
+
+def test_a_quarterly_payslip_explains_the_bonus_by_merchant_and_rate(web, recruitment_head, recruiter):
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2026, 1, 10), name="一号店")
+    terminal(
+        merchant, installed_on=dt.date(2025, 12, 1), profits=dict.fromkeys(("2026-04", "2026-05", "2026-06"), "300.00")
+    )
+    run, _ = payroll_run_start(kind="quarterly", period="2026-Q2")
+    line = PayrollLine.objects.get(run=run, staff=recruiter)
+
+    content = text(web(recruitment_head, "en").get(payslip_url(run, "recruiter")))
+
+    assert re.findall(r'<section class="card mb-3" id="field-([a-z_]+)">', content) == ["bonus"]
+    bonus = content[content.index('id="field-bonus"') :]
+    assert f'<span class="money fw-semibold">{line.bonus}</span>' in bonus
+    assert f'<a href="/admin/merchants/merchant/{merchant.pk}/change/">一号店: terminal profit 900.00</a>' in bonus
+    assert "Quarterly bonus: profit 900.00 over 3 merchant-months" in bonus
+    assert f'id="payslip-total">{line.total}</span>' in content
+
+
+def test_a_head_reads_no_payslip_of_another_department(web, recruitment_head, outside_head, june):
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    assert web(recruitment_head).get(payslip_url(run, "recruiter_east")).status_code == 404
+    assert web(outside_head).get(payslip_url(run, "recruiter")).status_code == 404
+    assert web(outside_head).get(payslip_url(run, "recruiter_east")).status_code == 200
+    # A head reads a draft's payslip of their department, marked as not final.
+    content = text(web(recruitment_head, "en").get(payslip_url(run, "recruiter")))
+    assert 'data-status="draft"' in content and f'href="{run_url(run)}">' in content
