@@ -333,6 +333,18 @@ def drive(port: int, request: bytes, seconds: float, connections: int, processes
     return sum(done for done, _failed in outcomes) / seconds
 
 
+def _commit() -> str:
+    """The commit measured, "+" when the working tree has changes of tracked files."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--"], cwd=ROOT).returncode != 0
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+" if dirty else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=7)
@@ -376,6 +388,7 @@ def main() -> None:
 
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": _commit(),
         # other work on the machine takes cores from the server: say how busy it was
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "cores": os.cpu_count(),
@@ -388,7 +401,8 @@ def main() -> None:
         "cases": {},
     }
     print(
-        f"{results['date']}, {results['cores']} cores, PostgreSQL {postgres}, {args.workers} gunicorn sync workers, "
+        f"{results['date']}, commit {results['commit']}, {results['cores']} cores, PostgreSQL {postgres}, "
+        f"{args.workers} gunicorn sync workers, "
         f"{args.connections} connections from {args.clients} client processes, "
         f"{args.rounds} alternating rounds of {args.seconds:g} s per case, "
         f"load average {results['load_average_1min'][0]:.1f} before / {results['load_average_1min'][1]:.1f} after"
