@@ -137,6 +137,10 @@ def allocation_approve(*, run: PayrollRun, by) -> list[Allocation]:
         raise NotPermitted(_("Only the general manager approves the year-end allocation."))
     _require_year_end_draft(run)
     with transaction.atomic():
+        # The run first, as a recomputation takes it (then the pools and allocations):
+        # taking the allocations first deadlocked with a recomputation changing a pool.
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        _require_year_end_draft(run)
         proposed = list(Allocation.objects.select_for_update().filter(pool__run=run, status=AllocationStatus.PROPOSED))
         if not proposed:
             raise InvalidTransition(_("There is no proposed allocation to approve."), code="nothing_proposed")

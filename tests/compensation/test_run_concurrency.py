@@ -265,3 +265,74 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_sweep_completes_the_run(
     assert bonuses == {"recruiter": D("1.44"), "recruiter_b": D("1.44")}
     # And the sweep, run again, finds nothing left to do.
     assert tasks.compute_pending_payroll_runs() == 0
+
+
+def test_an_approval_and_a_recomputation_at_once_do_not_deadlock(
+    recruiter, recruitment_head, general_manager, monkeypatch
+):
+    """The general manager approves the allocation while a recomputation (after a late
+    profit import) changes the pool. Both must end in an answer — the recomputation
+    supersedes the allocation and the approval finds nothing left to approve, or the
+    approval goes first — never a database deadlock (a 500)."""
+    from compensation.models import Allocation, AllocationStatus, ProfitRecord, YearEndPool
+    from compensation.services import allocation as allocation_services
+    from workplace.exceptions import InvalidTransition
+
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2024, 5, 1))
+    row = terminal(
+        merchant, installed_on=dt.date(2024, 5, 1), profits={f"2025-{m:02d}": "100.00" for m in range(1, 13)}
+    )
+    run, _ = payroll_run_start(kind="year_end", period="2025")
+    pool = YearEndPool.objects.get(run=run)
+    allocation_services.allocation_propose(
+        run=run, by=recruitment_head, shares=[{"staff": "recruiter", "amount": str(pool.pool)}]
+    )
+    ProfitRecord.objects.filter(terminal=row, month=dt.date(2025, 12, 1)).update(profit=D("900.00"))
+
+    # Each holds its first lock, then both reach for the other's.
+    both_locked = threading.Barrier(2, timeout=3)
+
+    def hold(name, function):
+        def wrapper(*args, **kwargs):
+            if threading.current_thread().name == name:
+                try:
+                    both_locked.wait()
+                except threading.BrokenBarrierError:
+                    pass
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(allocation_services, "payroll_run_compute", hold("approve", runs.payroll_run_compute))
+    monkeypatch.setattr(runs, "_sync_pools", hold("recompute", runs._sync_pools))
+
+    outcomes = {}
+
+    def call(name, function):
+        try:
+            outcomes[name] = function()
+        except Exception as error:  # noqa: BLE001 — the test reports it
+            outcomes[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(
+            name="approve",
+            target=call,
+            args=("approve", lambda: allocation_services.allocation_approve(run=run, by=general_manager)),
+        ),
+        threading.Thread(name="recompute", target=call, args=("recompute", lambda: payroll_run_recompute(run=run))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    for name, outcome in outcomes.items():
+        assert not isinstance(outcome, Exception) or isinstance(outcome, InvalidTransition), (name, outcome)
+    pool.refresh_from_db()
+    assert pool.total_profit == D("2000.00")  # the recomputation happened
+    live = Allocation.objects.filter(pool=pool).exclude(status=AllocationStatus.SUPERSEDED)
+    # Whichever went first, no approval stands on the old pool.
+    assert not live.filter(status=AllocationStatus.APPROVED).exists() or not live.exists()
