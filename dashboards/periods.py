@@ -16,6 +16,10 @@ from .selectors import Period, current_month
 
 # About three years: a longer report is not a dashboard (and keeps the calendar index small).
 MAX_PERIOD_DAYS = 3 * 366
+# Dates the platform can have records on; outside them a period is a typing error (and
+# the first or last representable day would overflow when turned into moments).
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
 
 
 def _date(raw: str | None, field: str) -> dt.date | None:
@@ -25,9 +29,16 @@ def _date(raw: str | None, field: str) -> dt.date | None:
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ApplicationError(_("Enter a date as YYYY-MM-DD."), field=field, code="invalid") from None
+    if not EARLIEST <= day <= LATEST:
+        raise ApplicationError(
+            _("Enter a date from %(earliest)s to %(latest)s.") % {"earliest": EARLIEST, "latest": LATEST},
+            field=field,
+            code="invalid",
+        )
+    return day
 
 
 def period_from(params, today: dt.date | None = None) -> Period:
