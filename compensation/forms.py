@@ -52,11 +52,19 @@ class AllocationForm(BootstrapMixin, forms.Form):
                 max_length=20,
                 required=False,
                 initial=initial_amounts.get(user.username, ""),
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control money"}
+                ),
             )
-            self.fields[name].staff = user
-        for field in self.fields.values():
-            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} money".strip()
+
+    def add_error(self, field, error):
+        # The service's refusals come after cleaning: mark their fields invalid too.
+        super().add_error(field, error)
+        if field in self.fields:
+            widget = self.fields[field].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
 
     @staticmethod
     def field_name(username: str) -> str:

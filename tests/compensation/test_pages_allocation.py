@@ -123,6 +123,8 @@ def test_a_bad_amount_is_shown_next_to_the_person(web, recruitment_head, year_en
     content = text(response)
     assert errors_at(content, "recruiter") == ["Enter an amount of at least 0.00 with at most 2 decimals."]
     assert errors_at(content, "recruiter_b") == ["Enter an amount of at least 0.00 with at most 2 decimals."]
+    assert re.search(r"<input[^>]*name=\"amount-recruiter\"[^>]*is-invalid[^>]*>", content)
+    assert re.search(r"<input[^>]*name=\"amount-recruiter\"[^>]*aria-invalid=\"true\"", content)
     assert not Allocation.objects.exists()
 
 
