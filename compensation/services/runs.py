@@ -247,24 +247,27 @@ def payroll_run_correct(*, run: PayrollRun, by, reason: str = "") -> list[Adjust
     now, posted as an adjustment with the next open monthly payroll. Nothing is edited."""
     if not can_finalize(by):
         raise NotPermitted(_("Only a manager may correct a payroll run."))
-    if run.status != RunStatus.FINAL:
-        raise InvalidTransition(_("A draft is recomputed, not corrected."), code="draft")
-    if run.kind == RunKind.YEAR_END:
-        raise InvalidTransition(_("A year-end run is corrected by an adjustment entered by hand."), code="year_end")
-    today = timezone.localdate()
-    rules = run.rules or in_force(CompensationRuleSet, on=run.ends_on)
-    # As of the day the run's figures were computed (its payout): who had left by then is
-    # the run's to say, so only changed inputs make a difference, never a later leave.
-    as_of = run.computed_through or today
-    now_lines = compute_lines(run, period_of(run.kind, run.starts_on), rules, today=as_of)
-    paid = dict(PayrollLine.objects.filter(run=run).values_list("staff_id", "total"))
-    # Earlier corrections of this run count as paid.
-    for staff_id, amount in Adjustment.objects.filter(corrects=run).values_list("staff_id", "amount"):
-        paid[staff_id] = paid.get(staff_id, Decimal(0)) + amount
-    month = next_open_month(max(run.ends_on, today.replace(day=1) - dt.timedelta(days=1)))
-    text = reason or _("Correction of %(run)s") % {"run": str(run)}
-    adjustments = []
     with transaction.atomic():
+        # Under the run's lock: two corrections at once are one after the other, and the
+        # second finds the first's adjustments paid.
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.FINAL:
+            raise InvalidTransition(_("A draft is recomputed, not corrected."), code="draft")
+        if run.kind == RunKind.YEAR_END:
+            raise InvalidTransition(_("A year-end run is corrected by an adjustment entered by hand."), code="year_end")
+        today = timezone.localdate()
+        rules = run.rules or in_force(CompensationRuleSet, on=run.ends_on)
+        # As of the day the run's figures were computed (its payout): who had left by then
+        # is the run's to say, so only changed inputs make a difference, never a later leave.
+        as_of = run.computed_through or today
+        now_lines = compute_lines(run, period_of(run.kind, run.starts_on), rules, today=as_of)
+        paid = dict(PayrollLine.objects.filter(run=run).values_list("staff_id", "total"))
+        # Earlier corrections of this run count as paid.
+        for staff_id, amount in Adjustment.objects.filter(corrects=run).values_list("staff_id", "amount"):
+            paid[staff_id] = paid.get(staff_id, Decimal(0)) + amount
+        month = next_open_month(max(run.ends_on, today.replace(day=1) - dt.timedelta(days=1)))
+        text = reason or _("Correction of %(run)s") % {"run": str(run)}
+        adjustments = []
         for staff_id in sorted(set(paid) | {s for s, line in now_lines.items() if not line.is_empty}):
             should = now_lines[staff_id].total if staff_id in now_lines else Decimal("0.00")
             difference = should - paid.get(staff_id, Decimal("0.00"))

@@ -336,3 +336,25 @@ def test_an_approval_and_a_recomputation_at_once_do_not_deadlock(
     live = Allocation.objects.filter(pool=pool).exclude(status=AllocationStatus.SUPERSEDED)
     # Whichever went first, no approval stands on the old pool.
     assert not live.filter(status=AllocationStatus.APPROVED).exists() or not live.exists()
+
+
+def test_two_corrections_of_a_run_at_once_post_the_difference_once(staff, recruiter, general_manager, recruitment_head):
+    from compensation.models import Adjustment, ProfitRecord
+    from compensation.services.runs import payroll_run_correct, payroll_run_finalize
+
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2026, 1, 5))
+    row = terminal(merchant, installed_on=dt.date(2026, 1, 5), pays_service_fee=False, profits={"2026-06": "10.00"})
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    run = payroll_run_finalize(run=run, by=general_manager)
+    ProfitRecord.objects.filter(terminal=row).update(profit=D("60.00"))  # the 40.00 shortfall was wrong
+
+    outcomes = race(
+        [
+            lambda: payroll_run_correct(run=run, by=general_manager),
+            lambda: payroll_run_correct(run=run, by=recruitment_head),
+        ]
+    )
+
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    assert sorted(len(outcome) for outcome in outcomes) == [0, 1]
+    assert list(Adjustment.objects.values_list("staff", "amount")) == [(recruiter.pk, D("40.00"))]
