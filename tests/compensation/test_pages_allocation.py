@@ -166,6 +166,9 @@ def test_the_head_proposes_and_the_general_manager_approves(web, recruitment_hea
     assert 'data-status="approved"' in text(approved) and 'id="approve-form"' not in text(approved)
     bonuses = dict(PayrollLine.objects.filter(run=year_end).values_list("staff__username", "bonus"))
     assert bonuses == {"recruiter": Decimal("70.00"), "recruiter_b": Decimal("50.00")}
+    slip = text(gm.get(f"/compensation/runs/{year_end.pk}/payslips/recruiter/"))
+    assert "Year-end bonus 2025: your share of the 招商部 pool of 120.00" in slip
+    assert '<span class="h4 mb-0 money" id="payslip-total">70.00</span>' in slip
 
     final = gm.post(f"/compensation/runs/{year_end.pk}/finalize/", follow=True)
     assert messages_of(final) == ["Year-end bonus 2025 is final and locked."]
