@@ -69,4 +69,6 @@ def payslips_of(user) -> QuerySet:
 
 def payslip_for(user, run: PayrollRun, username: str) -> PayrollLine | None:
     """One person's line of ``run`` if ``user`` may read it (else ``None``: a 404)."""
+    if "\x00" in username:  # no such user; PostgreSQL takes no NUL in a text literal
+        return None
     return with_items(lines_for(user, run)).filter(staff__username=username).first()

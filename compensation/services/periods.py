@@ -15,9 +15,10 @@ from workplace.exceptions import ApplicationError
 from ..models import RunKind
 
 _PATTERNS = {
-    RunKind.MONTHLY: re.compile(r"^(\d{4})-(\d{2})$"),
-    RunKind.QUARTERLY: re.compile(r"^(\d{4})-Q([1-4])$"),
-    RunKind.YEAR_END: re.compile(r"^(\d{4})$"),
+    # ASCII digits only: \d would also take full-width and other scripts' digits.
+    RunKind.MONTHLY: re.compile(r"^([0-9]{4})-([0-9]{2})$"),
+    RunKind.QUARTERLY: re.compile(r"^([0-9]{4})-Q([1-4])$"),
+    RunKind.YEAR_END: re.compile(r"^([0-9]{4})$"),
 }
 _EXAMPLES = {RunKind.MONTHLY: "2026-10", RunKind.QUARTERLY: "2026-Q3", RunKind.YEAR_END: "2026"}
 

@@ -526,3 +526,11 @@ def test_every_role_on_every_endpoint(request, client_for, general_manager, june
         assert response["Content-Type"].startswith("application/json")
         assert list(PayrollRun.objects.order_by("pk").values_list("status", "computed_at")) == before
         assert not Adjustment.objects.exists()
+
+
+def test_odd_usernames_and_periods_are_4xx(client_for, general_manager, june):
+    run, _ = payroll_run_start(kind="monthly", period="2026-06")
+    client = client_for(general_manager)
+    assert client.get(f"{LIST}{run.pk}/payslips/re%00cruiter.pdf").status_code == 404
+    full_width = client.post(LIST, {"period": "２０２６-06"}, format="json")
+    assert full_width.status_code == 400 and "period" in full_width.json()
