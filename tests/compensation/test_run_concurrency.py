@@ -192,10 +192,6 @@ def worker():
     from config.celery import app
 
     queue = f"zs-engine-test-{uuid.uuid4().hex}"
-    saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
-    app.conf.broker_url = settings.REDIS_URL
-    app.conf.task_always_eager = False
-    app._pool = None  # connections to the test broker (memory://) are not reused
     finished = {}
     done = threading.Condition()
 
@@ -207,7 +203,10 @@ def worker():
 
     signals.task_postrun.connect(on_postrun, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30) as running:
+        with (
+            on_redis(app),
+            start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30) as running,
+        ):
 
             def send(task, *args, timeout=60):
                 result = task.apply_async(args=args, queue=queue)
@@ -220,12 +219,40 @@ def worker():
             yield running
     finally:
         signals.task_postrun.disconnect(on_postrun)
+        connections.close_all()
+        forget_queue(queue)
+
+
+@contextmanager
+def on_redis(app):
+    """The app publishing to the Redis broker, not eagerly (as the test settings do)."""
+    saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
+    app.conf.broker_url = settings.REDIS_URL
+    app.conf.task_always_eager = False
+    app._pool = None  # connections to the test broker (memory://) are not reused
+    try:
+        yield app
+    finally:
         app.conf.update(saved)
         app._pool = None
-        connections.close_all()
-        import redis
 
-        redis.from_url(settings.REDIS_URL).delete(queue)
+
+def forget_queue(queue: str) -> None:
+    """Remove the test's queue and any message of it a killed worker left unacknowledged."""
+    import json
+
+    import redis
+
+    client = redis.from_url(settings.REDIS_URL)
+    client.delete(queue)
+    for tag, payload in client.hgetall("unacked").items():
+        try:
+            routing_key = json.loads(payload)[2]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 @needs_redis
@@ -358,3 +385,94 @@ def test_two_corrections_of_a_run_at_once_post_the_difference_once(staff, recrui
     assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
     assert sorted(len(outcome) for outcome in outcomes) == [0, 1]
     assert list(Adjustment.objects.values_list("staff", "amount")) == [(recruiter.pk, D("40.00"))]
+
+
+# A worker process killed with SIGKILL while its computation's transaction is open: the
+# worker is the project's app started by this script, whose ``_write_lines`` writes the
+# first line, says so, and then waits to be killed.
+WORKER_SCRIPT = """
+import os, pathlib, sys, time
+
+sys.path.insert(0, os.environ["ZS_ROOT"])
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+import django
+
+django.setup()
+from config.celery import app
+from compensation.services import runs
+
+marker, queue = pathlib.Path(sys.argv[1]), sys.argv[2]
+write_lines = runs._write_lines
+
+
+def write_and_hang(run, lines):
+    write_lines(run, dict(sorted(lines.items())[:1]))
+    marker.write_text("one line written, not committed")
+    time.sleep(600)
+
+
+runs._write_lines = write_and_hang
+app.conf.broker_url = os.environ["REDIS_URL"]
+app.conf.task_always_eager = False
+app.worker_main(["worker", "--pool=solo", "-Q", queue, "-n", queue + "@%h", "--without-mingle",
+                 "--without-gossip", "--without-heartbeat", "--loglevel=WARNING"])
+"""
+
+
+@needs_redis
+def test_a_worker_process_killed_mid_run_leaves_nothing_and_the_sweep_completes_it(staff, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from config.celery import app
+
+    run, _ = payroll_run_start(kind="monthly", period="2026-06", compute=False)
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "ZS_ROOT": str(Path(__file__).resolve().parents[2]),
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    script, marker = tmp_path / "worker.py", tmp_path / "written"
+    script.write_text(WORKER_SCRIPT)
+    queue = f"zs-engine-test-{uuid.uuid4().hex}"
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 — closed below
+    process = subprocess.Popen([sys.executable, str(script), str(marker), queue], env=env, stdout=log, stderr=log)
+    try:
+        with on_redis(app):
+            tasks.compute_payroll_run.apply_async(args=(run.pk,), queue=queue)
+        deadline = time.monotonic() + 90
+        while not marker.exists():
+            assert process.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, "the worker never computed"
+            time.sleep(0.2)
+        # Mid-run: a line is written in the worker's open transaction, invisible here.
+        assert not PayrollLine.objects.filter(run=run).exists()
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        log.close()
+        forget_queue(queue)
+
+    run.refresh_from_db()
+    assert run.computed_at is None
+    assert not PayrollLine.objects.filter(run=run).exists()
+    assert not LineItem.objects.filter(line__run=run).exists()
+
+    # The sweep completes it (a run younger than two minutes is left to its own task).
+    PayrollRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert tasks.compute_pending_payroll_runs() == 1
+    run.refresh_from_db()
+    assert run.computed_at is not None
+    assert lines_of(run) == {"recruiter": D("3900.00"), "recruiter_b": D("3901.00"), "head": D("4002.00")}
