@@ -5,7 +5,7 @@ defined in ``dashboards.selectors``."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -65,39 +65,46 @@ class DashboardSummaryView(APIView):
             OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: the month's first)."),
             OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: the month's last)."),
         ],
-        responses=inline_serializer(
-            "DashboardSummary",
-            {
-                "funnel": inline_serializer(
-                    "DashboardFunnel",
-                    {
-                        name: serializers.IntegerField()
-                        for name in ("submitted", "in_review", "approved", "rejected", "signed")
-                    },
-                ),
-                "pass_rate": _PERCENT,
-                "cycle_time_working_days": serializers.CharField(allow_null=True),
-                "complaints": inline_serializer(
-                    "DashboardComplaints",
-                    {
-                        "open": serializers.IntegerField(),
-                        "overdue": serializers.IntegerField(),
-                        "closed_within_7_working_days": _PERCENT,
-                        "first_response_within_48h": _PERCENT,
-                    },
-                ),
-                "churn": _PERCENT,
-                "rate_requests": inline_serializer(
-                    "DashboardRateRequests",
-                    {
-                        "pending": serializers.IntegerField(),
-                        "approved": serializers.IntegerField(),
-                        "rejected": serializers.IntegerField(),
-                        "median_hours_to_decide": serializers.CharField(allow_null=True),
-                    },
-                ),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "DashboardSummary",
+                {
+                    "funnel": inline_serializer(
+                        "DashboardFunnel",
+                        {
+                            name: serializers.IntegerField()
+                            for name in ("submitted", "in_review", "approved", "rejected", "signed")
+                        },
+                    ),
+                    "pass_rate": _PERCENT,
+                    "cycle_time_working_days": serializers.CharField(allow_null=True),
+                    "complaints": inline_serializer(
+                        "DashboardComplaints",
+                        {
+                            "open": serializers.IntegerField(),
+                            "overdue": serializers.IntegerField(),
+                            "closed_within_7_working_days": _PERCENT,
+                            "first_response_within_48h": _PERCENT,
+                        },
+                    ),
+                    "churn": _PERCENT,
+                    "rate_requests": inline_serializer(
+                        "DashboardRateRequests",
+                        {
+                            "pending": serializers.IntegerField(),
+                            "approved": serializers.IntegerField(),
+                            "rejected": serializers.IntegerField(),
+                            "median_hours_to_decide": serializers.CharField(allow_null=True),
+                        },
+                    ),
+                },
+            ),
+            400: OpenApiResponse(
+                description="`from` or `to` at fault (named): not YYYY-MM-DD, outside 2000–2099, "
+                "`from` after `to`, or a period longer than about three years."
+            ),
+            403: OpenApiResponse(description="Not signed in, or not a staff member (merchants)."),
+        },
     )
     def get(self, request):
         period = period_from(request.query_params)
