@@ -304,3 +304,38 @@ def test_parts_of_many_handed_over_merchants_add_up_to_the_fen(recruiter, second
         assert total == sum(item.amount for item in items(line, ItemKind.BONUS_MERCHANT))
         bases[line.staff_id] = total
     assert sum(bases.values()) == sum(D(f"{33 + i}.33") + D("7.78") for i in range(5))
+
+
+def test_a_handover_into_a_quarter_whose_bonus_is_final_is_refused(
+    recruiter, second_recruiter, recruitment_head, general_manager
+):
+    from compensation.models import Handover
+    from compensation.services.runs import payroll_run_finalize
+    from workplace.exceptions import ApplicationError
+
+    merchant = merchant_with_profits(recruiter, "100.00")
+    payroll_run_finalize(run=run_q2(), by=general_manager)
+
+    with pytest.raises(ApplicationError) as refused:
+        handover_record(
+            merchant=merchant,
+            successor=second_recruiter,
+            effective_on=dt.date(2026, 6, 30),
+            by=recruitment_head,
+            reason="调岗",
+        )
+    assert refused.value.field == "effective_on"
+    assert "2026-06-30" in str(refused.value.message)
+    assert not Handover.objects.exists()
+    merchant.refresh_from_db()
+    assert merchant.recruiter == recruiter
+
+    # From the next quarter on it is recorded; the final quarter keeps its figures.
+    handover_record(
+        merchant=merchant,
+        successor=second_recruiter,
+        effective_on=dt.date(2026, 7, 1),
+        by=recruitment_head,
+        reason="调岗",
+    )
+    assert merchant_parts(run_q2(), merchant) == {recruiter.pk: D("300.00")}

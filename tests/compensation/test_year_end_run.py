@@ -299,3 +299,26 @@ def test_a_manager_who_left_after_the_allocation_is_not_paid(year_run, recruitme
     assert (line.bonus, line.total) == (D("0.00"), D("0.00"))
     (item,) = line.items.all()
     assert (item.kind, item.amount, item.data["left_on"]) == (ItemKind.NOT_PAID, D("15.00"), "2026-01-03")
+
+
+def test_a_deferred_share_is_not_paid_to_someone_who_left_before_next_years_payout(
+    year_run, recruitment_head, general_manager, managers
+):
+    allocation_propose(run=year_run, by=recruitment_head, shares=shares(**GOOD))
+    allocation_approve(run=year_run, by=general_manager)
+    payroll_run_finalize(run=year_run, by=general_manager)
+    managers["newcomer"].staff_profile.leave_date = dt.date(2026, 9, 30)
+    managers["newcomer"].staff_profile.save()
+
+    with time_machine.travel(dt.datetime(2027, 1, 5, 9, tzinfo=dt.UTC), tick=False):
+        next_run, _ = payroll_run_start(kind="year_end", period="2026")
+
+    line = PayrollLine.objects.get(run=next_run, staff=managers["newcomer"])
+    assert (line.bonus, line.total) == (D("0.00"), D("0.00"))
+    (item,) = line.items.all()
+    assert (item.kind, item.amount, item.data["left_on"], item.data["year"]) == (
+        ItemKind.NOT_PAID,
+        D("4.00"),
+        "2026-09-30",
+        "2025",
+    )
