@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("commissions.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("compensation.api.urls")),
+    path("", include("plans.api.urls")),
     path("", include("dashboards.api.urls")),
 ]
 

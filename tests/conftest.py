@@ -156,7 +156,7 @@ def queries():
     return QueryCounter()
 
 
-_OUR_APPS = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation", "dashboards")
+_OUR_APPS = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation", "plans", "dashboards")
 _database_flushed = False
 
 

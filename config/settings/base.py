@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "commissions",
     "complaints",
     "compensation",
+    "plans",
     "dashboards",
 ]
 

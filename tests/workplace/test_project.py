@@ -349,8 +349,8 @@ def test_it_reports_an_import_of_a_higher_app_even_without_a_circle(tmp_path):
 
 
 def test_it_reports_an_app_missing_from_the_order(tmp_path):
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "apps.py").write_text("")
+    (tmp_path / "newapp").mkdir()
+    (tmp_path / "newapp" / "apps.py").write_text("")
     assert _check_imports().problems(tmp_path) == [
-        "plans: not in ORDER of scripts/check_imports.py (give it its place)"
+        "newapp: not in ORDER of scripts/check_imports.py (give it its place)"
     ]
