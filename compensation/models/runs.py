@@ -5,6 +5,7 @@ the department head's allocation and the general manager's approval."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workplace.workflow import StatusChange
 
@@ -238,7 +239,7 @@ class YearEndPool(models.Model):
 
 
 class AllocationStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", pgettext_lazy("allocation status", "Proposed")
     APPROVED = "approved", _("Approved")
     SUPERSEDED = "superseded", _("Superseded")
 

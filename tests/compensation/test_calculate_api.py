@@ -379,11 +379,6 @@ def test_a_merchant_is_refused_in_chinese(client_for, merchant_user):
     assert response.json()["detail"] == "仅限公司员工使用。"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the compensation catalogue has no Chinese for this module's own messages until the lead's "
-    "makemessages pass; remove this mark then",
-)
 @pytest.mark.parametrize(
     ("body", "field", "english"),
     [
