@@ -476,3 +476,75 @@ def test_a_worker_process_killed_mid_run_leaves_nothing_and_the_sweep_completes_
     run.refresh_from_db()
     assert run.computed_at is not None
     assert lines_of(run) == {"recruiter": D("3900.00"), "recruiter_b": D("3901.00"), "head": D("4002.00")}
+
+
+def test_a_proposal_and_an_approval_at_once_do_not_deadlock(recruiter, recruitment_head, general_manager):
+    """The head proposes a new split while the general manager approves the last one: one
+    goes first (the approval stands and the proposal is refused, or the proposal replaces
+    the last one and is approved), never a deadlock or a duplicate live allocation."""
+    from compensation.models import Allocation, AllocationStatus, YearEndPool
+    from compensation.services import allocation as allocation_services
+    from workplace.exceptions import ApplicationError
+
+    merchant = signed_merchant(recruiter, signed_on=dt.date(2024, 5, 1))
+    terminal(merchant, installed_on=dt.date(2024, 5, 1), profits={f"2025-{m:02d}": "100.00" for m in range(1, 13)})
+    run, _ = payroll_run_start(kind="year_end", period="2025")
+    pool = YearEndPool.objects.get(run=run)
+    shares = [{"staff": "recruiter", "amount": str(pool.pool)}]
+    allocation_services.allocation_propose(run=run, by=recruitment_head, shares=shares)
+
+    # Each pauses right after its first lock on the pool or the allocations.
+    both_locked = threading.Barrier(2, timeout=3)
+
+    def pausing_after(fragment):
+        def wrapper(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            if fragment in sql and "FOR UPDATE" in sql:
+                try:
+                    both_locked.wait()
+                except threading.BrokenBarrierError:
+                    pass
+            return result
+
+        return wrapper
+
+    outcomes = {}
+
+    def call(name, fragment, function):
+        try:
+            with connection.execute_wrapper(pausing_after(fragment)):
+                outcomes[name] = function()
+        except Exception as error:  # noqa: BLE001 — the test reports it
+            outcomes[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(
+            target=call,
+            args=(
+                "propose",
+                'FROM "compensation_yearendpool"',
+                lambda: allocation_services.allocation_propose(run=run, by=recruitment_head, shares=shares),
+            ),
+        ),
+        threading.Thread(
+            target=call,
+            args=(
+                "approve",
+                'FROM "compensation_allocation"',
+                lambda: allocation_services.allocation_approve(run=run, by=general_manager),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    for name, outcome in outcomes.items():
+        assert not isinstance(outcome, Exception) or isinstance(outcome, ApplicationError), (name, outcome)
+    live = list(Allocation.objects.filter(pool=pool).exclude(status=AllocationStatus.SUPERSEDED))
+    assert len(live) == 1
+    assert live[0].status == AllocationStatus.APPROVED
+    assert PayrollLine.objects.get(run=run, staff=recruiter).bonus == pool.pool
