@@ -117,6 +117,10 @@ def allocation_propose(*, run: PayrollRun, by, shares) -> Allocation:
             extra={"total": str(total), "pool": str(pool.pool), "difference": str(difference)},
         )
     with transaction.atomic():
+        # The run, then the pool, as the approval and a recomputation take them: the
+        # approval's lock on the allocations (and their pool) deadlocked with this one.
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        _require_year_end_draft(run)
         YearEndPool.objects.select_for_update().get(pk=pool.pk)
         if Allocation.objects.filter(pool=pool, status=AllocationStatus.APPROVED).exists():
             raise InvalidTransition(_("The allocation of this pool is already approved."), code="approved")

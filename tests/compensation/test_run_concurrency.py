@@ -480,8 +480,9 @@ def test_a_worker_process_killed_mid_run_leaves_nothing_and_the_sweep_completes_
 
 def test_a_proposal_and_an_approval_at_once_do_not_deadlock(recruiter, recruitment_head, general_manager):
     """The head proposes a new split while the general manager approves the last one: one
-    goes first (the approval stands and the proposal is refused, or the proposal replaces
-    the last one and is approved), never a deadlock or a duplicate live allocation."""
+    goes first (the approval stands and the proposal is refused; or the proposal replaces
+    the last one, which is then approved or found gone, 409), never a deadlock or two live
+    allocations."""
     from compensation.models import Allocation, AllocationStatus, YearEndPool
     from compensation.services import allocation as allocation_services
     from workplace.exceptions import ApplicationError
@@ -546,5 +547,11 @@ def test_a_proposal_and_an_approval_at_once_do_not_deadlock(recruiter, recruitme
         assert not isinstance(outcome, Exception) or isinstance(outcome, ApplicationError), (name, outcome)
     live = list(Allocation.objects.filter(pool=pool).exclude(status=AllocationStatus.SUPERSEDED))
     assert len(live) == 1
-    assert live[0].status == AllocationStatus.APPROVED
-    assert PayrollLine.objects.get(run=run, staff=recruiter).bonus == pool.pool
+    if live[0].status == AllocationStatus.PROPOSED:
+        # The proposal went first and replaced the one being approved: the approval
+        # found nothing left to approve (409), the new proposal awaits it.
+        assert getattr(outcomes["approve"], "code", None) == "nothing_proposed", outcomes
+        assert not PayrollLine.objects.filter(run=run).exists()
+    else:
+        assert live[0].status == AllocationStatus.APPROVED
+        assert PayrollLine.objects.get(run=run, staff=recruiter).bonus == pool.pool
