@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "PayrollRunStatusEnum": "compensation.models.RunStatus",
         "AllocationStatusEnum": "compensation.models.AllocationStatus",
         "PayslipItemKindEnum": "compensation.models.ItemKind",
+        "RegionKindEnum": "plans.models.RegionKind",
     },
 }
 

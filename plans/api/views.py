@@ -15,6 +15,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from workplace.api.parsers import JSONParser
+
 from .. import selectors, services
 from ..models import Region
 from . import serializers as s
@@ -66,7 +68,8 @@ class PlanViewSet(
 
     permission_classes = [ReadsPlans]
     serializer_class = s.PlanSerializer
-    lookup_value_regex = r"[0-9]{1,9}"
+    # A plan is nested lists: JSON only.
+    parser_classes = [JSONParser]
     filter_backends: list = []
 
     def get_queryset(self):
@@ -118,6 +121,5 @@ class PlanViewSet(
 class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [ReadsPlans]
     serializer_class = s.RegionSerializer
-    lookup_value_regex = r"[0-9]{1,9}"
     filter_backends: list = []
     queryset = Region.objects.order_by("code")

@@ -168,7 +168,10 @@ def build_world(users):
     make_merchant(users["outside_recruiter"], name="东区商户")
     complaints = build_complaints(users, signed)
     payroll_runs = build_payroll_runs(users, signed, terminals)
+    plans, regions = build_plans(users)
     return {
+        "plans": plans,
+        "regions": regions,
         "payroll_runs": payroll_runs,
         "usernames": sorted(user.username for user in users.values()),
         "complaints": complaints,
@@ -181,6 +184,37 @@ def build_world(users):
         "terminals": [t.pk for t in terminals],
         "users": sorted(u.pk for u in users.values()),
     }
+
+
+def build_plans(users) -> tuple[list[int], list[int]]:
+    """A city with two districts and a plan over it with a phase and a quota."""
+    from plans.models import Region, RegionKind
+    from plans.services import plan_create
+
+    city = Region.objects.create(name="阜阳市", code="341200", kind=RegionKind.CITY)
+    district = Region.objects.create(name="颍州区", code="341202", kind=RegionKind.DISTRICT, parent=city)
+    county = Region.objects.create(name="太和县", code="341222", kind=RegionKind.COUNTY, parent=city)
+    today = dt.date.today()
+    plan = plan_create(
+        by=users["recruitment_head"],
+        name="阜阳招商计划",
+        region=city,
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+        targets=[{"segment": "basic", "category": "", "count": 30}],
+        phases=[
+            {
+                "name": "第一阶段",
+                "starts_on": today.replace(month=1, day=1),
+                "ends_on": today.replace(month=6, day=30),
+                "regions": [district],
+                "targets": [{"segment": "basic", "category": "", "count": 10}],
+            }
+        ],
+        quotas=[{"recruiter": users["recruiter"], "count": 10}],
+        class_i_negotiators=[users["recruitment_head"]],
+    )
+    return [plan.pk], [city.pk, district.pk, county.pk]
 
 
 def build_payroll_runs(users, merchant, terminals) -> list[int]:

@@ -41,7 +41,9 @@ _PATH_IDS = {
     "complaints": "complaints",
     "merchants": "merchants",
     "payroll-runs": "payroll_runs",
+    "plans": "plans",
     "rate-requests": "rate_requests",
+    "regions": "regions",
     "terminals": "terminals",
 }
 _NAMED_IDS = {
