@@ -171,3 +171,18 @@ def test_the_query_count_is_fixed_as_merchants_phases_and_quotas_grow(
             signed(person, D(2026, 9, day), district="颍上县")
 
     queries.assert_constant(call, grow, expected=14)
+
+
+def test_a_heads_progress_takes_a_fixed_number_of_queries(client_for, recruitment_head, plan, signings, queries):
+    client = client_for(recruitment_head)
+
+    def call():
+        recruitment_head.__dict__.pop("_role_slugs", None)
+        assert client.get(f"/api/v1/plans/{plan.pk}/progress/").status_code == 200
+
+    def grow():
+        person = make_user("recruiter", department=recruitment_head.staff_profile.department)
+        Quota.objects.create(plan=plan, recruiter=person, count=5)
+        signed(person, D(2026, 9, 1), district="颍上县")
+
+    queries.assert_constant(call, grow, expected=14)
