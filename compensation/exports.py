@@ -64,7 +64,9 @@ def run_workbook(run: PayrollRun, lines) -> bytes:
     for cell in sheet[3]:
         cell.font = bold
     details = workbook.create_sheet(_("Explanations")[:31])
-    details.append([_("Username"), _("Name"), _("Adds to"), _("What"), _("Amount"), _field_label("points"), _("Source")])
+    details.append(
+        [_("Username"), _("Name"), _("Adds to"), _("What"), _("Amount"), _field_label("points"), _("Source")]
+    )
     for cell in details[1]:
         cell.font = bold
     for line in lines:

@@ -213,3 +213,9 @@ def months_of_service(hire_date: dt.date | None, on: dt.date) -> int:
     if add_months(hire_date, months) > end:
         months -= 1
     return max(0, months)
+
+
+def has_left(leave_date: dt.date | None, on: dt.date) -> bool:
+    """Whether someone whose last working day is ``leave_date`` has left by ``on``: on
+    their last day they are still in service, and a bonus paid that day is theirs."""
+    return leave_date is not None and leave_date < on

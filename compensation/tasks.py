@@ -35,10 +35,17 @@ def compute_payroll_run(run_id: int) -> None:
 @shared_task
 def compute_pending_payroll_runs() -> int:
     """Sweep: compute every draft run that has never been computed (a worker killed
-    between the start and the end of the computation, a lost task)."""
+    between the start and the end of the computation, a lost task). A run that fails is
+    logged and left for the next sweep; the others are still computed."""
     count = 0
     cutoff = timezone.now() - timezone.timedelta(minutes=2)
     for run in PayrollRun.objects.filter(status=RunStatus.DRAFT, computed_at__isnull=True, created_at__lt=cutoff):
-        payroll_run_compute(run=run)
+        try:
+            payroll_run_compute(run=run)
+        except Exception:  # one run's failure must not keep the others waiting
+            logger.exception(
+                "payroll run %s %s could not be computed; the next sweep tries again", run.kind, run.period
+            )
+            continue
         count += 1
     return count

@@ -15,6 +15,7 @@ from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitt
 from workplace.models import StaffProfile
 from workplace.roles import Role, has_role
 
+from .. import rules as pay_rules
 from ..models import Allocation, AllocationShare, AllocationStatus, PayrollRun, RunKind, RunStatus, YearEndPool
 from .runs import payroll_run_compute
 
@@ -92,9 +93,7 @@ def allocation_propose(*, run: PayrollRun, by, shares) -> Allocation:
             problems["amount"] = [_("This field is required.")]
         elif amount is None:
             problems["amount"] = [_("Enter an amount of at least 0.00 with at most 2 decimals.")]
-        elif (
-            user is not None and amount > 0 and user.staff_profile.leave_date and user.staff_profile.leave_date <= today
-        ):
+        elif user is not None and amount > 0 and pay_rules.has_left(user.staff_profile.leave_date, today):
             problems["amount"] = [_("%(staff)s has left and gets no year-end bonus.") % {"staff": username}]
         seen.add(username)
         if problems:

@@ -137,7 +137,7 @@ def compute_quarterly(period: Period, rules, *, today: dt.date | None = None) ->
             "rate": str(figures.rate),
         }
         left_on = leave_dates.get(owner)
-        if left_on is not None and left_on < today:
+        if pay_rules.has_left(left_on, today):
             lines[owner].add(None, ItemKind.NOT_PAID, amount=figures.bonus, left_on=str(left_on), **details)
             continue
         lines[owner].set_amount("bonus", ItemKind.BONUS, figures.bonus, **details)

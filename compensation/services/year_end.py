@@ -69,7 +69,7 @@ def compute_year_end(run: PayrollRun, period: Period, rules, *, today: dt.date |
 
     def pay(staff_id: int, amount: Decimal, source, **details) -> None:
         profile = profiles.get(staff_id)
-        if profile and profile.leave_date and profile.leave_date <= today:
+        if profile and pay_rules.has_left(profile.leave_date, today):
             lines[staff_id].add(
                 None, ItemKind.NOT_PAID, amount=amount, source=source, left_on=str(profile.leave_date), **details
             )
@@ -112,7 +112,7 @@ def compute_year_end(run: PayrollRun, period: Period, rules, *, today: dt.date |
     for item in deferred.order_by("pk"):
         details = {key: value for key, value in item.data.items() if key in ("department", "pool")}
         profile = profiles.get(item.line.staff_id)
-        if profile and profile.leave_date and profile.leave_date <= today:
+        if profile and pay_rules.has_left(profile.leave_date, today):
             lines[item.line.staff_id].add(
                 None,
                 ItemKind.NOT_PAID,

@@ -136,3 +136,25 @@ def test_the_scheduled_job_runs_the_previous_month(recruiter):
         assert compute_pending_payroll_runs() == 1
     left.refresh_from_db()
     assert left.computed_at is not None
+
+
+def test_the_sweep_computes_the_other_runs_when_one_fails(recruiter, monkeypatch, caplog):
+    from compensation import tasks
+
+    failing, _ = payroll_run_start(kind="monthly", period="2026-05", compute=False)
+    other, _ = payroll_run_start(kind="quarterly", period="2026-Q2", compute=False)
+    real = tasks.payroll_run_compute
+
+    def compute(*, run, **kwargs):
+        if run.pk == failing.pk:
+            raise RuntimeError("database hiccup")
+        return real(run=run, **kwargs)
+
+    monkeypatch.setattr(tasks, "payroll_run_compute", compute)
+    with time_machine.travel(dt.datetime(2026, 7, 5, 10, tzinfo=dt.UTC), tick=False):
+        assert tasks.compute_pending_payroll_runs() == 1
+    failing.refresh_from_db()
+    other.refresh_from_db()
+    assert failing.computed_at is None  # left for the next sweep
+    assert other.computed_at is not None
+    assert "could not be computed" in caplog.text

@@ -538,3 +538,12 @@ def test_an_unknown_hire_date_counts_as_long_serving(spec):
 )
 def test_money_rounds_half_up_to_the_fen(value, rounded):
     assert str(rules.money(D(value))) == rounded
+
+
+def test_someone_is_in_service_on_their_last_day():
+    from compensation.rules import has_left
+
+    last_day = dt.date(2026, 7, 1)
+    assert not has_left(last_day, dt.date(2026, 7, 1))  # a bonus paid on the last day is theirs
+    assert has_left(last_day, dt.date(2026, 7, 2))
+    assert not has_left(None, dt.date(2026, 7, 2))
