@@ -24,7 +24,12 @@ class CompensationConfig(AppConfig):
     # the rule sets (new versions only) and the pay profiles.
     role_permissions = {
         "admin": ["compensation.*"],
-        "general_manager": [*_READ, "compensation.finalize_payrollrun", "compensation.add_payrollrun"],
+        "general_manager": [
+            *_READ,
+            "compensation.finalize_payrollrun",
+            "compensation.add_payrollrun",
+            "compensation.add_adjustment",
+        ],
         "recruitment_head": [
             *_READ,
             "compensation.add_profitrecord",

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from merchants.models import Merchant
 from workplace.exceptions import ApplicationError, NotPermitted
-from workplace.roles import Role, has_role
+from workplace.roles import COMPANY_WIDE_ROLES, Role, has_role, roles_of
+from workplace.scoping import department_of
 
 from ..models import Handover, PayrollRun, RunKind, RunStatus
 from .ownership import load_stints, owner_on
@@ -28,6 +29,13 @@ def handover_record(
         raise ApplicationError(_("Say why the merchant is handed over."), field="reason")
     if not has_role(successor, Role.RECRUITER):
         raise ApplicationError(_("The successor must be a recruiter."), field="successor")
+    if not (by.is_superuser or roles_of(by) & COMPANY_WIDE_ROLES):
+        # A head hands over their own department's merchants, to its recruiters.
+        department_id = department_of(by)
+        if department_id is None or merchant.department_id != department_id:
+            raise ApplicationError(_("This merchant is not in your department."), field="merchant")
+        if department_of(successor) != department_id:
+            raise ApplicationError(_("The successor is not a recruiter of your department."), field="successor")
     locked = PayrollRun.objects.filter(kind=RunKind.QUARTERLY, status=RunStatus.FINAL, ends_on__gte=effective_on)
     if locked.exists():
         raise ApplicationError(

@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+from workplace.roles import COMPANY_WIDE_ROLES, roles_of
 from workplace.rules import in_force
+from workplace.scoping import department_of
 from workplace.workflow import Workflow
 
 from ..models import (
@@ -348,9 +350,15 @@ def payroll_run_correct(*, run: PayrollRun, by, reason: str = "") -> list[Adjust
 def adjustment_add(
     *, staff, month: dt.date, amount: Decimal, reason: str, by, corrects: PayrollRun | None = None
 ) -> Adjustment:
-    """A correction by hand, paid with the monthly payroll of ``month`` (not yet final)."""
-    if not can_finalize(by):
+    """A correction by hand, paid with the monthly payroll of ``month`` (not yet final).
+    A head adjusts the pay of their own department's staff; the general manager and
+    admins anyone's."""
+    if not (by and by.has_perm("compensation.add_adjustment")):
         raise NotPermitted(_("Only a manager may enter a pay adjustment."))
+    if not (by.is_superuser or roles_of(by) & COMPANY_WIDE_ROLES):
+        department_id = department_of(by)
+        if department_id is None or department_of(staff) != department_id:
+            raise ApplicationError(_("%(staff)s is not in your department.") % {"staff": staff.username}, field="staff")
     if not reason or not reason.strip():
         raise ApplicationError(_("Say why the pay is adjusted."), field="reason")
     if not amount:
