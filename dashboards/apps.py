@@ -7,7 +7,13 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = _("Dashboards")
-    role_permissions: dict = {}
+    # Alerts (dashboards/alerts.py): admins keep the thresholds (new versions only); the
+    # managers who are told read the thresholds and the breaches.
+    role_permissions = {
+        "admin": ["dashboards.*"],
+        "general_manager": ["dashboards.view_alertruleset", "dashboards.view_alertbreach"],
+        "ops_director": ["dashboards.view_alertruleset", "dashboards.view_alertbreach"],
+    }
     navigation: list = []
 
     def ready(self):
@@ -15,3 +21,9 @@ class DashboardsConfig(AppConfig):
         from .navigation import NAVIGATION
 
         self.navigation = NAVIGATION
+
+        from workplace.rules import register_dated_rule
+
+        from .models import AlertRuleSet
+
+        register_dated_rule(AlertRuleSet)
