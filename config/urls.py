@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("compensation.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("alliance.api.urls")),
     path("", include("dashboards.api.urls")),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("commissions/", include("commissions.urls")),
     path("complaints/", include("complaints.urls")),
     path("compensation/", include("compensation.urls")),
+    path("alliance/", include("alliance.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("workplace.urls")),
 ]

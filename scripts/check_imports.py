@@ -20,7 +20,17 @@ import sys
 from pathlib import Path
 
 # Lowest first: an app may import only the apps before it.
-ORDER = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation", "plans", "dashboards")
+ORDER = (
+    "workplace",
+    "merchants",
+    "scoring",
+    "commissions",
+    "complaints",
+    "compensation",
+    "plans",
+    "alliance",
+    "dashboards",
+)
 # The project package: above every app (its URLs and Celery application import them).
 PROJECT_PACKAGES = ("config",)
 SKIPPED_DIRS = {"migrations", "tests", "locale", "static", "templates", "__pycache__"}

@@ -156,7 +156,17 @@ def queries():
     return QueryCounter()
 
 
-_OUR_APPS = ("workplace", "merchants", "scoring", "commissions", "complaints", "compensation", "plans", "dashboards")
+_OUR_APPS = (
+    "workplace",
+    "merchants",
+    "scoring",
+    "commissions",
+    "complaints",
+    "compensation",
+    "plans",
+    "alliance",
+    "dashboards",
+)
 _database_flushed = False
 
 

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from .models import Activity, Participation, Referral, ReferralShare
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ("merchant", "invited_by", "invited_at", "accepted_at", "declined_at")
+    readonly_fields = ("invited_at",)
+    raw_id_fields = ("merchant", "invited_by")
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ("title", "district", "starts_on", "ends_on", "places", "subsidy", "created_by")
+    list_filter = ("district",)
+    search_fields = ("title", "district")
+    date_hierarchy = "starts_on"
+    raw_id_fields = ("created_by",)
+    inlines = [ParticipationInline]
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("customer_ref", "activity", "from_merchant", "to_merchant", "date", "spend", "share")
+    list_filter = ("date",)
+    search_fields = ("customer_ref", "from_merchant__name", "to_merchant__name")
+    raw_id_fields = ("activity", "from_merchant", "to_merchant", "recorded_by")
+    readonly_fields = ("share_percent", "share", "recorded_by", "created_at")
+
+    # A recorded referral is money owed: never deleted.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReferralShare)
+class ReferralShareAdmin(admin.ModelAdmin):
+    list_display = ("effective_from", "percent")
+
+    # A rule change is a new row, never an edit.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

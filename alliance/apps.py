@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+_READ = [
+    "alliance.view_activity",
+    "alliance.view_participation",
+    "alliance.view_referral",
+    "alliance.view_referralshare",
+]
+_WRITE = [
+    "alliance.add_activity",
+    "alliance.change_activity",
+    "alliance.add_participation",
+    "alliance.change_participation",
+    "alliance.add_referral",
+]
+
+
+class AllianceConfig(AppConfig):
+    """Alliance activities (SPEC.md §9, issue 12): joint activities, referral shares, credit points."""
+
+    name = "alliance"
+    verbose_name = _("Alliance activities")
+    # Recruiters and heads organise activities; managers read them; admins keep the share rule.
+    role_permissions = {
+        "admin": ["alliance.*"],
+        "general_manager": [*_READ, *_WRITE],
+        "ops_director": [*_READ, *_WRITE],
+        "recruitment_head": [*_READ, *_WRITE],
+        "recruiter": [*_READ, *_WRITE],
+        "customer_service": _READ,
+    }
+    navigation: list = []
+
+    def ready(self):
+        from workplace.rules import register_dated_rule
+
+        from .models import ReferralShare
+
+        register_dated_rule(ReferralShare)
