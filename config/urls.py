@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("complaints.api.urls")),
     path("", include("compensation.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("settlement.api.urls")),
     path("", include("alliance.api.urls")),
     path("", include("dashboards.api.urls")),
 ]

@@ -28,6 +28,7 @@ ORDER = (
     "complaints",
     "compensation",
     "plans",
+    "settlement",
     "alliance",
     "dashboards",
 )

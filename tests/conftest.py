@@ -164,6 +164,7 @@ _OUR_APPS = (
     "complaints",
     "compensation",
     "plans",
+    "settlement",
     "alliance",
     "dashboards",
 )

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     CUSTOMER_SERVICE = "customer_service", _("Customer service")
     DEPT_HEAD = "dept_head", _("Department head")
     ADMIN = "admin", _("Administrator")
+    FINANCE = "finance", _("Finance")
 
 
 STAFF_ROLES = frozenset(role for role in Role.values if role != Role.MERCHANT)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "complaints",
     "compensation",
     "plans",
+    "settlement",
     "alliance",
     "dashboards",
 ]

@@ -17,6 +17,7 @@ def test_every_role_of_the_spec_is_a_group():
         "customer_service",
         "dept_head",
         "admin",
+        "finance",
     }
 
 

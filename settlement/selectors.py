@@ -1,0 +1,36 @@
+"""Reads of merchant money, scoped by who asks (SPEC.md §0, issue #11 "who sees what"):
+finance, the general manager and admins see every deposit; recruiters their merchants'
+(heads their department's); a merchant only its own. Other roles see none."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from workplace.roles import Role, has_role
+from workplace.scoping import scope_queryset
+
+from .models import Deposit, DepositEntry
+
+ALL_DEPOSITS = (Role.FINANCE, Role.GENERAL_MANAGER, Role.ADMIN)
+OWN_DEPOSITS = (Role.RECRUITER, Role.RECRUITMENT_HEAD, Role.MERCHANT)
+
+
+def may_read_deposits(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or has_role(user, *ALL_DEPOSITS, *OWN_DEPOSITS)))
+
+
+def deposits_for_user(user) -> QuerySet[Deposit]:
+    queryset = Deposit.objects.select_related("merchant").prefetch_related(
+        Prefetch("entries", queryset=DepositEntry.objects.order_by("recorded_at", "id"))
+    )
+    if not may_read_deposits(user):
+        return queryset.none()
+    if user.is_superuser or has_role(user, *ALL_DEPOSITS):
+        return queryset
+    return scope_queryset(
+        queryset,
+        user,
+        owner_path="merchant__recruiter",
+        department_path="merchant__department",
+        merchant_user_path="merchant__user",
+    )
