@@ -81,7 +81,7 @@ def _nice_top(value: float) -> float:
 
 
 def _number_text(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def _svg(body: list[str], label: str) -> str:
@@ -146,20 +146,22 @@ def line_chart(categories, series: list[tuple[str, list[int]]], *, label: str) -
     """One polyline per ``(name, values)`` over ``categories``, with a legend."""
     top = _nice_top(max((v for _name, values in series for v in values), default=0))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_width / max(len(categories) - 1, 1)
+    inset = 24  # the first and last month's labels inside the drawing
+    step = (plot_width - 2 * inset) / max(len(categories) - 1, 1)
+    left = LEFT + inset
     body = _axes(top)
     for index, name in enumerate(categories):
-        x = LEFT + step * index
+        x = left + step * index
         body.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14:.1f}" text-anchor="middle">{escape(name)}</text>')
     for number, (name, values) in enumerate(series):
         colour = BARS[number % len(BARS)]
         points = " ".join(
-            f"{LEFT + step * index:.1f},{TOP + plot_height * (1 - value / top):.1f}"
+            f"{left + step * index:.1f},{TOP + plot_height * (1 - value / top):.1f}"
             for index, value in enumerate(values)
         )
         body.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for index, value in enumerate(values):
-            x, y = LEFT + step * index, TOP + plot_height * (1 - value / top)
+            x, y = left + step * index, TOP + plot_height * (1 - value / top)
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
         legend_x = LEFT + number * 110
         body.append(f'<rect x="{legend_x}" y="{HEIGHT - 12}" width="10" height="6" fill="{colour}"/>')

@@ -1,0 +1,147 @@
+"""The monthly management report as PDF (issue 10 §4): in Chinese, the page's figures for
+the month with each chart drawn as SVG, the reader's scope, the month's rules."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from dashboards import report
+from merchants.models import ApplicationStatus as A
+from tests.dashboards.builders import at, decided, merchant_of
+from tests.pdf_text import pdf_text
+
+pytestmark = pytest.mark.django_db
+URL = "/dashboards/report.pdf"
+
+
+@pytest.fixture(autouse=True)
+def _november():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def get(user, params=None, language="en"):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    client.cookies["django_language"] = language
+    return client.get(URL, params or {}, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def october(recruiter):
+    for day in ("2026-10-12", "2026-10-13", "2026-10-14"):
+        decided(recruiter, A.APPROVED, day)
+    decided(recruiter, A.REJECTED, "2026-10-15")
+    decided(recruiter, A.REJECTED, "2026-10-16")
+    merchant_of(recruiter, signed_at=at("2026-01-05"), terminated_at=at("2026-10-10"))
+
+
+def test_it_reports_last_month_in_chinese_with_the_figures(recruiter, general_manager):
+    october(recruiter)
+
+    response = get(general_manager, language="en")  # the report is Chinese whatever the reader's language
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="dashboard-report-2026-10.pdf"' in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert "月度管理报告" in text
+    assert "2026-10-01" in text and "2026-10-31" in text
+    for words in ("入驻漏斗", "审核通过率", "60.00 %", "流失率", "100.00 %", "投诉服务水平", "费率申请"):
+        assert words in text, words
+
+
+def test_it_draws_each_chart_as_svg(recruiter, general_manager):
+    october(recruiter)
+
+    context = report.report_context(general_manager, report.report_month("2026-10"))
+    html = report.report_html(general_manager, report.report_month("2026-10"))
+
+    assert [panel["id"] for panel in context["panels"]] == [
+        "funnel",
+        "pass-rate",
+        "cycle-time",
+        "complaints",
+        "rate-requests",
+        "churn",
+    ]
+    assert all(panel["svg"].startswith("<svg") for panel in context["panels"])
+    funnel = context["panels"][0]["svg"]
+    assert funnel.count("<rect") == 5  # a bar per stage
+    assert ">3</text>" in funnel and ">2</text>" in funnel
+    assert 'stroke-dasharray="4 3"' in context["panels"][1]["svg"]  # the 60 % ceiling
+    assert html.count("<svg") == 7  # the six panels and the six months' funnel
+    assert "<polyline" in context["trend"]["svg"]
+    assert [row["approved"] for row in context["trend"]["rows"]] == [0, 0, 0, 0, 0, 3]
+    assert context["trend"]["months"] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+
+
+def test_its_svg_escapes_text():
+    svg = report.bar_chart(["<b>&"], [1], label='"x"')
+
+    assert "<b>" not in svg and "&lt;b&gt;&amp;" in svg and "&quot;x&quot;" in svg
+
+
+def test_a_recruiter_reports_their_own_figures(recruiter, second_recruiter, general_manager):
+    decided(recruiter, A.APPROVED, "2026-10-12")
+    decided(second_recruiter, A.APPROVED, "2026-10-13")
+    decided(second_recruiter, A.APPROVED, "2026-10-14")
+    period = report.report_month("2026-10")
+
+    def approved(user):
+        return report.report_context(user, period)["panels"][0]["rows"][2]["value"]
+
+    assert approved(recruiter) == 1
+    assert approved(general_manager) == 3
+
+
+def test_it_takes_a_month_and_the_current_one(general_manager):
+    assert get(general_manager, {"month": "2026-09"}).status_code == 200
+    assert report.report_month("2026-11").end == dt.date(2026, 11, 30)
+    assert report.report_month(None) == report.report_month("2026-10")
+    assert report.report_month("2026-01", today=dt.date(2026, 1, 3)).start == dt.date(2026, 1, 1)
+    assert report.report_month(None, today=dt.date(2026, 1, 3)).start == dt.date(2025, 12, 1)
+
+
+@pytest.mark.parametrize("month", ["2026-12", "2027-01", "2026-13", "2026-1", "202610", "oct", "1999-12", "2026-00"])
+def test_a_future_or_bad_month_is_a_400_naming_it(general_manager, month):
+    response = get(general_manager, {"month": month})
+
+    assert response.status_code == 400
+    assert response.content.decode().startswith("month: ")
+
+
+def test_the_future_month_message_is_in_the_readers_language(general_manager):
+    response = get(general_manager, {"month": "2026-12"}, language="zh-hans")
+
+    assert response.content.decode() == "month: 该月份尚未开始。"
+
+
+@pytest.mark.parametrize("role", ["merchant_user", "other_merchant_user"])
+def test_a_merchant_is_refused(request, role):
+    response = get(request.getfixturevalue(role))
+
+    assert response.status_code == 403
+    assert not response.content.startswith(b"%PDF")
+
+
+def test_an_anonymous_reader_is_sent_to_sign_in():
+    response = get(None)
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_its_queries_do_not_grow_with_the_data(queries, recruiter, general_manager):
+    october(recruiter)
+    period = report.report_month("2026-10")
+
+    report.report_context(general_manager, period)  # the calendar, then in the rule cache
+
+    def grow():
+        october(recruiter)
+
+    # The summary's 7 (no complaint closed) and the six months' funnels.
+    queries.assert_constant(lambda: report.report_context(general_manager, period), grow, expected=13)
