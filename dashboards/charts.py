@@ -7,11 +7,19 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .selectors import CYCLE_TIME_TARGET_WORKING_DAYS, PASS_RATE_CEILING, RESOLUTION_WORKING_DAYS, Period
+from .selectors import (
+    CYCLE_TIME_TARGET_WORKING_DAYS,
+    NO_FILTERS,
+    PASS_RATE_CEILING,
+    RESOLUTION_WORKING_DAYS,
+    Filters,
+    Period,
+)
 
 
-def _records(figure: str, period: Period) -> str:
-    return f"{reverse('dashboards:records', args=[figure])}?{period.querystring()}"
+def _records(figure: str, period: Period, filters: Filters = NO_FILTERS) -> str:
+    query = "&".join(part for part in (period.querystring(), filters.querystring()) if part)
+    return f"{reverse('dashboards:records', args=[figure])}?{query}"
 
 
 def _percent_text(value) -> str:
@@ -22,7 +30,7 @@ def _number(value):
     return None if value is None else float(value)
 
 
-def panels(summary: dict, period: Period) -> list[dict]:
+def panels(summary: dict, period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
     """The panels in page order: ``id``, ``title``, ``note``, ``rows`` (``label``,
     ``value``, ``url``)."""
     funnel = summary["funnel"]
@@ -43,7 +51,7 @@ def panels(summary: dict, period: Period) -> list[dict]:
             "title": _("Onboarding funnel"),
             "note": _("Applications that reached each stage in the period."),
             "rows": [
-                {"label": label, "value": funnel[stage], "url": _records(f"funnel-{stage}", period)}
+                {"label": label, "value": funnel[stage], "url": _records(f"funnel-{stage}", period, filters)}
                 for stage, label in stage_labels.items()
             ],
         },
@@ -54,8 +62,12 @@ def panels(summary: dict, period: Period) -> list[dict]:
             % {"ceiling": f"{PASS_RATE_CEILING:.0f}"},
             "rows": [
                 {"label": _("Pass rate"), "value": _percent_text(summary["pass_rate"]), "url": None},
-                {"label": _("Approved"), "value": funnel["approved"], "url": _records("funnel-approved", period)},
-                {"label": _("Decided"), "value": decided, "url": _records("decided", period)},
+                {
+                    "label": _("Approved"),
+                    "value": funnel["approved"],
+                    "url": _records("funnel-approved", period, filters),
+                },
+                {"label": _("Decided"), "value": decided, "url": _records("decided", period, filters)},
             ],
         },
         {
@@ -67,7 +79,7 @@ def panels(summary: dict, period: Period) -> list[dict]:
                 {
                     "label": _("Working days"),
                     "value": "—" if summary["cycle_time_working_days"] is None else summary["cycle_time_working_days"],
-                    "url": _records("cycle-time", period),
+                    "url": _records("cycle-time", period, filters),
                 },
             ],
         },
@@ -79,17 +91,21 @@ def panels(summary: dict, period: Period) -> list[dict]:
             )
             % {"days": RESOLUTION_WORKING_DAYS},
             "rows": [
-                {"label": _("Open"), "value": complaints["open"], "url": _records("complaints-open", period)},
-                {"label": _("Overdue"), "value": complaints["overdue"], "url": _records("complaints-overdue", period)},
+                {"label": _("Open"), "value": complaints["open"], "url": _records("complaints-open", period, filters)},
+                {
+                    "label": _("Overdue"),
+                    "value": complaints["overdue"],
+                    "url": _records("complaints-overdue", period, filters),
+                },
                 {
                     "label": _("Closed within 7 working days"),
                     "value": _percent_text(complaints["closed_within_7_working_days"]),
-                    "url": _records("complaints-closed", period),
+                    "url": _records("complaints-closed", period, filters),
                 },
                 {
                     "label": _("First response within 48 h"),
                     "value": _percent_text(complaints["first_response_within_48h"]),
-                    "url": _records("complaints-answerable", period),
+                    "url": _records("complaints-answerable", period, filters),
                 },
             ],
         },
@@ -98,16 +114,20 @@ def panels(summary: dict, period: Period) -> list[dict]:
             "title": _("Rate requests"),
             "note": _("Pending at the end of the period; approved and rejected in it; median hours to decide."),
             "rows": [
-                {"label": _("Pending"), "value": requests["pending"], "url": _records("rate-requests-pending", period)},
+                {
+                    "label": _("Pending"),
+                    "value": requests["pending"],
+                    "url": _records("rate-requests-pending", period, filters),
+                },
                 {
                     "label": _("Approved"),
                     "value": requests["approved"],
-                    "url": _records("rate-requests-approved", period),
+                    "url": _records("rate-requests-approved", period, filters),
                 },
                 {
                     "label": _("Rejected"),
                     "value": requests["rejected"],
-                    "url": _records("rate-requests-rejected", period),
+                    "url": _records("rate-requests-rejected", period, filters),
                 },
                 {
                     "label": _("Median hours to decide"),
@@ -125,12 +145,12 @@ def panels(summary: dict, period: Period) -> list[dict]:
                 {
                     "label": _("Active at the start"),
                     "value": churn["active"],
-                    "url": _records("merchants-active", period),
+                    "url": _records("merchants-active", period, filters),
                 },
                 {
                     "label": _("Terminated"),
                     "value": churn["terminated"],
-                    "url": _records("merchants-terminated", period),
+                    "url": _records("merchants-terminated", period, filters),
                 },
             ],
         },

@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from commissions.models import RateRequest, RequestStatus
 from commissions.selectors import rate_requests_for_user
@@ -47,6 +48,7 @@ from complaints.models import CLOSED_STATUSES, Complaint
 from complaints.selectors import complaints_for_user, overdue_condition
 from merchants.models import Application, ApplicationStatus, ApplicationStatusChange, Merchant
 from merchants.selectors import applications_for_user, merchants_for_user
+from plans.models import Region
 from workplace.calendar import SHANGHAI, working_days_index
 
 # The seed's targets (000: 审核通过率控制在60%以内; SPEC.md §1.3: onboarding in ≤ 3 working
@@ -88,6 +90,70 @@ def current_month(today: dt.date | None = None) -> Period:
     first = today.replace(day=1)
     next_first = (first + dt.timedelta(days=32)).replace(day=1)
     return Period(first, next_first - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to, besides the period and the reader's scope:
+    ``region`` (a ``plans.Region`` id: merchants whose ``district`` is the region's name
+    or the name of a region under it, two levels down as in ``plans.selectors``),
+    ``category`` and ``segment`` (the merchant's), ``recruiter`` (a user id: the
+    merchant's owning recruiter). Every figure reads its records through their merchant,
+    so a filter narrows all of them alike. Parsed and checked in ``dashboards.filters``."""
+
+    region: int | None = None
+    category: str = ""
+    segment: str = ""
+    recruiter: int | None = None
+
+    def merchants(self, prefix: str = "") -> Q:
+        """The condition on merchants (reached through ``prefix``, e.g. ``"merchant__"``)."""
+        condition = Q()
+        if self.region is not None:
+            condition &= Q(**{f"{prefix}district__in": region_names(self.region)})
+        if self.category:
+            condition &= Q(**{f"{prefix}category": self.category})
+        if self.segment:
+            condition &= Q(**{f"{prefix}segment": self.segment})
+        if self.recruiter is not None:
+            condition &= Q(**{f"{prefix}recruiter_id": self.recruiter})
+        return condition
+
+    def params(self) -> dict[str, str]:
+        """The filters set, as query-string parameters."""
+        values = {"region": self.region, "category": self.category, "segment": self.segment}
+        values["recruiter"] = self.recruiter
+        return {name: str(value) for name, value in values.items() if value not in (None, "")}
+
+    def querystring(self) -> str:
+        return urlencode(self.params())
+
+
+NO_FILTERS = Filters()
+
+
+def region_names(region_id: int) -> QuerySet:
+    """The names of a region and of the regions two levels below it (a city's districts
+    and counties), as a subquery: what merchants write in their ``district``."""
+    return Region.objects.filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id)).values(
+        "name"
+    )
+
+
+def _scoped_applications(user, filters: Filters) -> QuerySet[Application]:
+    return applications_for_user(user).filter(filters.merchants("merchant__"))
+
+
+def _scoped_complaints(user, filters: Filters) -> QuerySet[Complaint]:
+    return complaints_for_user(user).filter(filters.merchants("merchant__"))
+
+
+def _scoped_merchants(user, filters: Filters) -> QuerySet[Merchant]:
+    return merchants_for_user(user).filter(filters.merchants())
+
+
+def _scoped_rate_requests(user, filters: Filters) -> QuerySet[RateRequest]:
+    return rate_requests_for_user(user).filter(filters.merchants("merchant__"))
 
 
 def percent(part, whole) -> Decimal | None:
@@ -151,28 +217,28 @@ FUNNEL_STAGES = (
 )
 
 
-def _moves_in(user, period: Period) -> QuerySet[ApplicationStatusChange]:
+def _moves_in(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[ApplicationStatusChange]:
     """Status changes in the period of the applications ``user`` may see."""
     return ApplicationStatusChange.objects.filter(
-        application__in=applications_for_user(user).values("pk"),
+        application__in=_scoped_applications(user, filters).values("pk"),
         changed_at__gte=period.since,
         changed_at__lt=period.until,
     )
 
 
-def funnel_applications(user, period: Period, stage: str) -> QuerySet[Application]:
+def funnel_applications(user, period: Period, stage: str, *, filters: Filters = NO_FILTERS) -> QuerySet[Application]:
     """The applications of one funnel stage: those that moved to ``stage`` (submitted —
     first submissions and resubmissions alike —, in review, approved, rejected, signed)
     at least once in the period. Each counts once per stage."""
-    moved = _moves_in(user, period).filter(to_status=stage).values("application")
+    moved = _moves_in(user, period, filters=filters).filter(to_status=stage).values("application")
     return Application.objects.filter(pk__in=moved)
 
 
-def funnel(user, period: Period) -> dict[str, int]:
+def funnel(user, period: Period, *, filters: Filters = NO_FILTERS) -> dict[str, int]:
     """The onboarding funnel: per stage, the applications that reached it in the period
     (``funnel_applications``). It is a flow, not a cohort: an application submitted last
     month and approved this month counts in this month's "approved" only. One query."""
-    counts = _moves_in(user, period).aggregate(
+    counts = _moves_in(user, period, filters=filters).aggregate(
         **{
             stage: Count("application", distinct=True, filter=Q(to_status=stage))
             for stage in (stage.value for stage in FUNNEL_STAGES)
@@ -201,24 +267,24 @@ def _first_submission():
     )
 
 
-def cycle_time_approvals(user, period: Period) -> QuerySet[ApplicationStatusChange]:
+def cycle_time_approvals(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[ApplicationStatusChange]:
     """The approvals in the period (one per application), each annotated with
     ``first_submitted_at``: the application's first submission."""
     return (
-        _moves_in(user, period)
+        _moves_in(user, period, filters=filters)
         .filter(to_status=ApplicationStatus.APPROVED)
         .annotate(first_submitted_at=_first_submission())
         .filter(first_submitted_at__isnull=False)
     )
 
 
-def cycle_time_working_days(user, period: Period) -> Decimal | None:
+def cycle_time_working_days(user, period: Period, *, filters: Filters = NO_FILTERS) -> Decimal | None:
     """Onboarding cycle time: the average, over the applications approved in the period,
     of the working days (SPEC.md §7, ``workplace.calendar``) from the date of their first
     submission to the date of the approval, in Asia/Shanghai — the merchant's wait,
     resubmissions included. 2 places; None without approvals. Two queries (the earliest
     submission, then the average), plus the calendar's."""
-    approvals = cycle_time_approvals(user, period)
+    approvals = cycle_time_approvals(user, period, filters=filters)
     earliest = approvals.aggregate(first=Min("first_submitted_at"))["first"]
     if earliest is None:
         return None
@@ -235,36 +301,36 @@ def cycle_time_working_days(user, period: Period) -> Decimal | None:
 # --- complaints: service levels ------------------------------------------------------------
 
 
-def open_complaints(user, period: Period) -> QuerySet[Complaint]:
+def open_complaints(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[Complaint]:
     """Complaints open at the end of the period: received before it ended and not closed
     (valid or not) by then."""
     return (
-        complaints_for_user(user)
+        _scoped_complaints(user, filters)
         .filter(received_at__lt=period.until)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.until))
     )
 
 
-def overdue_complaints(user, period: Period, now=None) -> QuerySet[Complaint]:
+def overdue_complaints(user, period: Period, now=None, *, filters: Filters = NO_FILTERS) -> QuerySet[Complaint]:
     """Complaints received before the end of the period whose running deadline has
     passed now (``complaints.selectors.overdue_condition``): deadlines move with each
     step and their history is not kept, so "overdue" is always today's state."""
     now = now or timezone.now()
-    return complaints_for_user(user).filter(received_at__lt=period.until).filter(overdue_condition(now))
+    return _scoped_complaints(user, filters).filter(received_at__lt=period.until).filter(overdue_condition(now))
 
 
-def closed_complaints(user, period: Period) -> QuerySet[Complaint]:
+def closed_complaints(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[Complaint]:
     """Complaints closed (valid or not) in the period."""
-    return complaints_for_user(user).filter(
+    return _scoped_complaints(user, filters).filter(
         status__in=list(CLOSED_STATUSES), closed_at__gte=period.since, closed_at__lt=period.until
     )
 
 
-def answerable_complaints(user, period: Period, now=None) -> QuerySet[Complaint]:
+def answerable_complaints(user, period: Period, now=None, *, filters: Filters = NO_FILTERS) -> QuerySet[Complaint]:
     """Complaints received in the period that were answered, or whose 48 hours have
     passed unanswered (those still within their first 48 h count neither way)."""
     now = now or timezone.now()
-    return complaints_for_user(user).filter(
+    return _scoped_complaints(user, filters).filter(
         Q(first_response_at__isnull=False) | Q(received_at__lt=now - dt.timedelta(hours=FIRST_RESPONSE_HOURS)),
         received_at__gte=period.since,
         received_at__lt=period.until,
@@ -277,7 +343,7 @@ def _answered_in_time() -> Q:
     )
 
 
-def complaint_service_level(user, period: Period, now=None) -> dict:
+def complaint_service_level(user, period: Period, now=None, *, filters: Filters = NO_FILTERS) -> dict:
     """Complaint service levels (SPEC.md §4): ``open`` and ``overdue`` counts (above),
     ``closed_within_7_working_days`` — of the complaints closed in the period, the share
     closed within 7 working days of the date received (working days after the date
@@ -285,7 +351,7 @@ def complaint_service_level(user, period: Period, now=None) -> dict:
     complaints received in the period, the share first answered within 48 hours. Four
     queries plus the calendar's."""
     now = now or timezone.now()
-    counts = complaints_for_user(user).aggregate(
+    counts = _scoped_complaints(user, filters).aggregate(
         open=Count(
             "id",
             filter=Q(received_at__lt=period.until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.until)),
@@ -300,7 +366,7 @@ def complaint_service_level(user, period: Period, now=None) -> dict:
             "id", filter=Q(received_at__gte=period.since, received_at__lt=period.until) & _answered_in_time()
         ),
     )
-    closed = closed_complaints(user, period)
+    closed = closed_complaints(user, period, filters=filters)
     earliest = closed.aggregate(first=Min("received_at"))["first"]
     within = closed_count = 0
     if earliest is not None:
@@ -327,26 +393,26 @@ def complaint_service_level(user, period: Period, now=None) -> dict:
 # --- churn -------------------------------------------------------------------------------
 
 
-def active_merchants_at_start(user, period: Period) -> QuerySet[Merchant]:
+def active_merchants_at_start(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[Merchant]:
     """Merchants signed before the period began and not terminated by then (a suspended
     merchant is still a merchant)."""
     return (
-        merchants_for_user(user)
+        _scoped_merchants(user, filters)
         .filter(signed_at__lt=period.since)
         .filter(Q(terminated_at__isnull=True) | Q(terminated_at__gte=period.since))
     )
 
 
-def terminated_merchants(user, period: Period) -> QuerySet[Merchant]:
+def terminated_merchants(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[Merchant]:
     """Merchants terminated (退机) in the period."""
-    return merchants_for_user(user).filter(terminated_at__gte=period.since, terminated_at__lt=period.until)
+    return _scoped_merchants(user, filters).filter(terminated_at__gte=period.since, terminated_at__lt=period.until)
 
 
-def churn(user, period: Period) -> dict:
+def churn(user, period: Period, *, filters: Filters = NO_FILTERS) -> dict:
     """Churn: merchants terminated in the period ÷ merchants active at its start, in
     percent (None when none was active). One query."""
     start = period.since
-    counts = merchants_for_user(user).aggregate(
+    counts = _scoped_merchants(user, filters).aggregate(
         active=Count(
             "id", filter=Q(signed_at__lt=start) & (Q(terminated_at__isnull=True) | Q(terminated_at__gte=start))
         ),
@@ -358,26 +424,28 @@ def churn(user, period: Period) -> dict:
 # --- rate requests -----------------------------------------------------------------------
 
 
-def pending_rate_requests(user, period: Period) -> QuerySet[RateRequest]:
+def pending_rate_requests(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[RateRequest]:
     """Requests waiting for a decision at the end of the period: made before it ended,
     needing approval, and not decided by then."""
     return (
-        rate_requests_for_user(user)
+        _scoped_rate_requests(user, filters)
         .exclude(status=RequestStatus.NOT_REQUIRED)
         .filter(created_at__lt=period.until)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.until))
     )
 
 
-def decided_rate_requests(user, period: Period, status: str | None = None) -> QuerySet[RateRequest]:
+def decided_rate_requests(
+    user, period: Period, status: str | None = None, *, filters: Filters = NO_FILTERS
+) -> QuerySet[RateRequest]:
     """Requests approved or rejected (``status``: only those) in the period."""
     statuses = [status] if status else [RequestStatus.APPROVED, RequestStatus.REJECTED]
-    return rate_requests_for_user(user).filter(
+    return _scoped_rate_requests(user, filters).filter(
         status__in=statuses, closed_at__gte=period.since, closed_at__lt=period.until
     )
 
 
-def rate_request_volumes(user, period: Period) -> dict:
+def rate_request_volumes(user, period: Period, *, filters: Filters = NO_FILTERS) -> dict:
     """Rate requests (SPEC.md §3): ``pending`` at the end of the period, ``approved`` and
     ``rejected`` in it (requests within the recruiter's authority need no decision and are
     not counted), and ``median_hours_to_decide`` — the median, over those decided in the
@@ -388,7 +456,7 @@ def rate_request_volumes(user, period: Period) -> dict:
         closed_at__lt=period.until,
     )
     hours = Func(F("closed_at") - F("created_at"), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)")
-    counts = rate_requests_for_user(user).aggregate(
+    counts = _scoped_rate_requests(user, filters).aggregate(
         pending=Count(
             "id",
             filter=Q(created_at__lt=period.until)
@@ -407,45 +475,45 @@ def rate_request_volumes(user, period: Period) -> dict:
 # --- the summary and the records behind each figure -----------------------------------
 
 
-def dashboard_summary(*, user, period: Period, now=None) -> dict:
+def dashboard_summary(*, user, period: Period, now=None, filters: Filters = NO_FILTERS) -> dict:
     """Every figure of API.md "Plans and dashboards" for ``user`` over ``period``."""
-    counts = funnel(user, period)
+    counts = funnel(user, period, filters=filters)
     return {
         "funnel": counts,
         "pass_rate": pass_rate(counts),
-        "cycle_time_working_days": cycle_time_working_days(user, period),
-        "complaints": complaint_service_level(user, period, now=now),
-        "churn": churn(user, period),
-        "rate_requests": rate_request_volumes(user, period),
+        "cycle_time_working_days": cycle_time_working_days(user, period, filters=filters),
+        "complaints": complaint_service_level(user, period, now=now, filters=filters),
+        "churn": churn(user, period, filters=filters),
+        "rate_requests": rate_request_volumes(user, period, filters=filters),
     }
 
 
 # figure slug → (label key, builder of the records behind it). The records page lists
 # exactly these; its count is the figure's.
-def figure_records(user, period: Period, figure: str, now=None) -> QuerySet:
+def figure_records(user, period: Period, figure: str, now=None, *, filters: Filters = NO_FILTERS) -> QuerySet:
     """The records behind one figure (``FIGURES``); ``KeyError`` for an unknown one."""
     builders = {
         **{
-            f"funnel-{stage}": (lambda stage=stage: funnel_applications(user, period, stage))
+            f"funnel-{stage}": (lambda stage=stage: funnel_applications(user, period, stage, filters=filters))
             for stage in (stage.value for stage in FUNNEL_STAGES)
         },
         "decided": lambda: Application.objects.filter(
-            pk__in=_moves_in(user, period)
+            pk__in=_moves_in(user, period, filters=filters)
             .filter(to_status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED])
             .values("application")
         ),
         "cycle-time": lambda: Application.objects.filter(
-            pk__in=cycle_time_approvals(user, period).values("application")
+            pk__in=cycle_time_approvals(user, period, filters=filters).values("application")
         ),
-        "complaints-open": lambda: open_complaints(user, period),
-        "complaints-overdue": lambda: overdue_complaints(user, period, now=now),
-        "complaints-closed": lambda: closed_complaints(user, period),
-        "complaints-answerable": lambda: answerable_complaints(user, period, now=now),
-        "merchants-active": lambda: active_merchants_at_start(user, period),
-        "merchants-terminated": lambda: terminated_merchants(user, period),
-        "rate-requests-pending": lambda: pending_rate_requests(user, period),
-        "rate-requests-approved": lambda: decided_rate_requests(user, period, RequestStatus.APPROVED),
-        "rate-requests-rejected": lambda: decided_rate_requests(user, period, RequestStatus.REJECTED),
+        "complaints-open": lambda: open_complaints(user, period, filters=filters),
+        "complaints-overdue": lambda: overdue_complaints(user, period, now=now, filters=filters),
+        "complaints-closed": lambda: closed_complaints(user, period, filters=filters),
+        "complaints-answerable": lambda: answerable_complaints(user, period, now=now, filters=filters),
+        "merchants-active": lambda: active_merchants_at_start(user, period, filters=filters),
+        "merchants-terminated": lambda: terminated_merchants(user, period, filters=filters),
+        "rate-requests-pending": lambda: pending_rate_requests(user, period, filters=filters),
+        "rate-requests-approved": lambda: decided_rate_requests(user, period, RequestStatus.APPROVED, filters=filters),
+        "rate-requests-rejected": lambda: decided_rate_requests(user, period, RequestStatus.REJECTED, filters=filters),
     }
     return builders[figure]()
 

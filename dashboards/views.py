@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions.models import RateRequest
 from complaints.models import Complaint
-from merchants.models import Application, Merchant
+from merchants.models import Application, Category, Merchant, Segment
+from plans.models import Region
 from workplace.exceptions import ApplicationError
 from workplace.pagination import paginate
 from workplace.roles import Role, has_role, is_staff_member
 
 from . import charts
+from .filters import FILTER_FIELDS, filters_from, recruiter_choices
 from .periods import period_from
-from .selectors import FIGURES, current_month, dashboard_summary, figure_records
+from .selectors import FIGURES, NO_FILTERS, current_month, dashboard_summary, figure_records
 
 FIGURE_TITLES = {
     "funnel-submitted": _("Applications submitted"),
@@ -55,22 +57,50 @@ def _period_or_error(request):
         return current_month(), error
 
 
+def _filters_or_error(request):
+    """The filters of the query string, or none with the error to show."""
+    try:
+        return filters_from(request.GET, request.user), None
+    except ApplicationError as error:
+        return NO_FILTERS, error
+
+
+def _status(*errors) -> int:
+    found = [error for error in errors if error is not None]
+    return max(error.status_code for error in found) if found else 200
+
+
+def _filter_form(request, filters) -> dict:
+    """The filter form's current values and choices."""
+    return {
+        "values": {name: request.GET.get(name, "") for name in FILTER_FIELDS},
+        "regions": Region.objects.select_related("parent").order_by("code"),
+        "categories": Category.choices,
+        "segments": Segment.choices,
+        "recruiters": recruiter_choices(request.user),
+    }
+
+
 @login_required
 def index(request):
     _require_staff(request.user)
     period, error = _period_or_error(request)
-    summary = dashboard_summary(user=request.user, period=period)
+    filters, filter_error = _filters_or_error(request)
+    summary = dashboard_summary(user=request.user, period=period, filters=filters)
     context = {
         "period": period,
+        "filters": filters,
         "error": error,
+        "filter_error": filter_error,
+        "filter_form": _filter_form(request, filters),
         "form": {
             "from": request.GET.get("from", period.start.isoformat()),
             "to": request.GET.get("to", period.end.isoformat()),
         },
-        "panels": charts.panels(summary, period),
+        "panels": charts.panels(summary, period, filters),
         "chart_data": charts.chart_data(summary),
     }
-    return render(request, "dashboards/index.html", context, status=400 if error else 200)
+    return render(request, "dashboards/index.html", context, status=_status(error, filter_error))
 
 
 def _link(url_name, pk):
@@ -131,16 +161,18 @@ def records(request, figure):
     if figure not in FIGURES:
         raise Http404
     period, error = _period_or_error(request)
-    queryset = figure_records(request.user, period, figure)
+    filters, filter_error = _filters_or_error(request)
+    queryset = figure_records(request.user, period, figure, filters=filters)
     queryset = queryset.select_related(*_RELATED[queryset.model]).order_by("-pk")
     page = paginate(request, queryset, per_page=50)
     context = {
         "period": period,
-        "error": error,
+        "filters": filters,
+        "error": error or filter_error,
         "figure": figure,
         "title": FIGURE_TITLES[figure],
         "page": page,
         "rows": [_row(record) for record in page.object_list],
         "total": page.paginator.count,
     }
-    return render(request, "dashboards/records.html", context, status=400 if error else 200)
+    return render(request, "dashboards/records.html", context, status=_status(error, filter_error))

@@ -10,8 +10,10 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from merchants.models import Category, Segment
 from workplace.roles import Role, has_role, is_staff_member
 
+from ..filters import filters_from
 from ..periods import period_from
 from ..selectors import dashboard_summary
 
@@ -56,6 +58,23 @@ def summary_body(summary: dict) -> dict:
 _PERCENT = serializers.CharField(allow_null=True, help_text="Percent, 2 decimals; null when nothing to divide by.")
 
 
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "region",
+        int,
+        description="A region's id (/api/v1/regions/): merchants whose district is the region or lies under it.",
+    ),
+    OpenApiParameter("category", str, enum=Category.values, description="The merchants' category."),
+    OpenApiParameter("segment", str, enum=Segment.values, description="The merchants' segment."),
+    OpenApiParameter(
+        "recruiter",
+        int,
+        description="A user id: the merchants this recruiter owns. A recruiter may give only their own id, "
+        "a recruitment head the people of their department.",
+    ),
+]
+
+
 class DashboardSummaryView(APIView):
     permission_classes = [IsStaffMember]
 
@@ -64,6 +83,7 @@ class DashboardSummaryView(APIView):
         parameters=[
             OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: the month's first)."),
             OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: the month's last)."),
+            *FILTER_PARAMETERS,
         ],
         responses={
             200: inline_serializer(
@@ -101,11 +121,16 @@ class DashboardSummaryView(APIView):
             ),
             400: OpenApiResponse(
                 description="`from` or `to` at fault (named): not YYYY-MM-DD, outside 2000–2099, "
-                "`from` after `to`, or a period longer than about three years."
+                "`from` after `to`, or a period longer than about three years; `region`, `category`, "
+                "`segment` or `recruiter` at fault (named): not a whole number or a choice, or no such record."
             ),
-            403: OpenApiResponse(description="Not signed in, or not a staff member (merchants)."),
+            403: OpenApiResponse(
+                description="Not signed in, or not a staff member (merchants); or `recruiter` outside the "
+                "reader's reach (a recruiter may filter only themselves, a head their department)."
+            ),
         },
     )
     def get(self, request):
         period = period_from(request.query_params)
-        return Response(summary_body(dashboard_summary(user=request.user, period=period)))
+        filters = filters_from(request.query_params, request.user)
+        return Response(summary_body(dashboard_summary(user=request.user, period=period, filters=filters)))
