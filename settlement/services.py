@@ -11,6 +11,7 @@ Deposit rules, one function each:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from .models import Deposit, DepositEntry, DepositRuleSet, DepositStatus, EntryK
 
 _CENT = Decimal("0.01")
 _MAX = Decimal("9999999999.99")
+_AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$", re.ASCII)
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -57,8 +59,11 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
         raise ApplicationError(_("This field is required."), field=field, code="required")
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise ApplicationError(message, field=field)
+    text = value.strip() if isinstance(value, str) else str(value)
+    if isinstance(value, str) and not _AMOUNT.match(text):
+        raise ApplicationError(message, field=field)
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise ApplicationError(message, field=field) from None
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(_CENT) or amount > _MAX:
