@@ -107,7 +107,7 @@ def service_level(*, user, now=None) -> ServiceLevel:
     """Open complaints by step and overdue now; of those closed (valid or not) in the last
     90 days, the average working days from receipt to closing and the share closed within
     7 working days; of those received in the period, the share first answered within 48 h.
-    Three queries, plus two for the calendar."""
+    Three queries (the calendar comes from the cache; two more when the cache is cold)."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=PANEL_PERIOD_DAYS)
     scope = complaints_for_user(user)
