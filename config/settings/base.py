@@ -334,6 +334,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compensation.tasks.compute_pending_payroll_runs",
         "schedule": crontab(minute="*/10"),
     },
+    # Alerts (issue 10 §3): thresholds checked hourly, each breach notified once; a lost
+    # run is done by the next one.
+    "dashboards-alerts": {
+        "task": "dashboards.tasks.evaluate_alerts",
+        "schedule": crontab(minute=20),
+    },
 }
 
 SITE_NAME = _("Zhaoshang merchant recruitment")

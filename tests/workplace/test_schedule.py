@@ -17,4 +17,5 @@ def test_the_jobs_of_the_spec_are_scheduled():
         "merchants.tasks.process_onboarding_deadlines",
         "commissions.tasks.remind_overdue_approvals",
         "workplace.tasks.deliver_pending_email",
+        "dashboards.tasks.evaluate_alerts",
     } <= tasks
