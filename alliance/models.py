@@ -75,7 +75,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        ordering = ["activity", "id"]
+        ordering = ["activity_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "merchant"], name="alliance_participation_unique"),
         ]

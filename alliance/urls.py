@@ -4,5 +4,8 @@ from . import views
 
 app_name = "alliance"
 urlpatterns = [
+    # The merchant portal.
     path("activities/", views.portal_activities, name="portal_activities"),
+    path("activities/<int:pk>/accept/", views.portal_answer, {"answer": "accept"}, name="portal_accept"),
+    path("activities/<int:pk>/decline/", views.portal_answer, {"answer": "decline"}, name="portal_decline"),
 ]

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'participation',
                 'verbose_name_plural': 'participations',
-                'ordering': ['activity', 'id'],
+                'ordering': ['activity_id', 'id'],
                 'constraints': [models.UniqueConstraint(fields=('activity', 'merchant'), name='alliance_participation_unique')],
             },
         ),

@@ -170,6 +170,7 @@ def build_world(users):
     payroll_runs = build_payroll_runs(users, signed, terminals)
     plans, regions = build_plans(users)
     return {
+        "activities": build_activities(users, signed),
         "plans": plans,
         "regions": regions,
         "payroll_runs": payroll_runs,
@@ -184,6 +185,26 @@ def build_world(users):
         "terminals": [t.pk for t in terminals],
         "users": sorted(u.pk for u in users.values()),
     }
+
+
+def build_activities(users, merchant) -> list[int]:
+    """A joint activity this month in the signed merchant's district, which takes part."""
+    from decimal import Decimal
+
+    from alliance.services import activity_create, participation_accept
+
+    today = dt.date.today()
+    activity = activity_create(
+        by=users["recruitment_head"],
+        title="联合拓客活动",
+        starts_on=today.replace(day=1),
+        ends_on=today.replace(day=28),
+        district=merchant.district,
+        subsidy=Decimal("2000.00"),
+        participants=[merchant.pk],
+    )
+    participation_accept(activity=activity, by=merchant.user)
+    return [activity.pk]
 
 
 def build_plans(users) -> tuple[list[int], list[int]]:

@@ -37,6 +37,7 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 
 # Which records a path parameter names, by the collection in the path.
 _PATH_IDS = {
+    "activities": "activities",
     "applications": "applications",
     "complaints": "complaints",
     "merchants": "merchants",

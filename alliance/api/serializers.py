@@ -1,0 +1,99 @@
+"""Input and output shapes of ``/api/v1/activities/`` and ``/api/v1/referrals/`` (API.md
+"Alliance activities"). No rules here: inputs are parsed and typed, ``alliance.services`` decides.
+
+An activity's ``district`` is the merchants' district name (``Merchant.district``, e.g.
+"颍州区"); ``participants`` are the ids of the merchants invited; ``invitations`` says who
+answered how.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Activity, Participation
+
+MAX_ITEMS = 500
+MAX_ID = 2**31 - 1
+MAX_MONEY = Decimal("9999999999.99")
+
+
+def money(label, **kwargs):
+    return serializers.DecimalField(
+        label=label, max_digits=12, decimal_places=2, max_value=MAX_MONEY, coerce_to_string=True, **kwargs
+    )
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    title = serializers.CharField(label=_("title"), max_length=200)
+    starts_on = serializers.DateField(label=_("starts on"), help_text=_("The first day (included)."))
+    ends_on = serializers.DateField(label=_("ends on"), help_text=_("The last day (included)."))
+    district = serializers.CharField(
+        label=_("district"), max_length=50, help_text=_("The merchants' district name, e.g. 颍州区.")
+    )
+    participants = serializers.ListField(
+        label=_("participants"),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_ITEMS,
+        required=False,
+        default=list,
+        help_text=_("The ids of the merchants invited: signed merchants of the district."),
+    )
+    subsidy = money(_("venue subsidy per participant"), min_value=0, required=False, default=Decimal("0.00"))
+    places = serializers.IntegerField(
+        label=_("places"), min_value=1, max_value=100000, required=False, allow_null=True, default=None
+    )
+
+
+class InviteInputSerializer(serializers.Serializer):
+    participants = serializers.ListField(
+        label=_("participants"),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=MAX_ITEMS,
+    )
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(
+        label=_("merchant"),
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The merchant answering, when the portal user has several."),
+    )
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Participation
+        fields = ["merchant", "invited_at", "accepted_at", "declined_at"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    subsidy = money(_("venue subsidy per participant"), read_only=True)
+    participants = serializers.SerializerMethodField(help_text=_("The ids of the merchants invited."))
+    invitations = InvitationSerializer(source="participations", many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "title",
+            "starts_on",
+            "ends_on",
+            "district",
+            "places",
+            "subsidy",
+            "participants",
+            "invitations",
+            "created_by",
+            "created_at",
+        ]
+
+    def get_participants(self, activity) -> list[int]:
+        return [p.merchant_id for p in activity.participations.all()]

@@ -1,0 +1,145 @@
+"""Writes of the alliance (SPEC.md §9). Rules are plain functions naming the field at fault."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+
+from . import selectors
+from .models import Activity, Participation
+
+
+def check_may_organise(user) -> None:
+    if not selectors.may_organise(user):
+        raise NotPermitted(_("Only recruiters, heads of recruitment and managers organise joint activities."))
+
+
+def check_period(starts_on: dt.date, ends_on: dt.date) -> None:
+    if ends_on < starts_on:
+        raise ApplicationError(_("The activity cannot end before it starts."), field="ends_on")
+
+
+def check_subsidy(subsidy: Decimal) -> None:
+    if subsidy < 0:
+        raise ApplicationError(_("The subsidy cannot be negative."), field="subsidy")
+
+
+def check_places(places: int | None) -> None:
+    if places is not None and places < 1:
+        raise ApplicationError(_("An activity with a limit has at least one place."), field="places")
+
+
+def check_participants(user, district: str, merchant_ids: Sequence[int]) -> list[int]:
+    """Each invited merchant is a signed merchant of the district that ``user`` may invite."""
+    wanted = list(dict.fromkeys(merchant_ids))
+    allowed = set(selectors.invitable_merchants(user, district).filter(pk__in=wanted).values_list("pk", flat=True))
+    refused = [pk for pk in wanted if pk not in allowed]
+    if refused:
+        raise ApplicationError(
+            _("These merchants cannot be invited (not signed merchants of the district, or not yours): %(ids)s.")
+            % {"ids": ", ".join(str(pk) for pk in refused)},
+            field="participants",
+        )
+    return wanted
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    by,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    district: str,
+    subsidy: Decimal = Decimal("0.00"),
+    places: int | None = None,
+    participants: Sequence[int] = (),
+) -> Activity:
+    check_may_organise(by)
+    check_period(starts_on, ends_on)
+    check_subsidy(subsidy)
+    check_places(places)
+    merchant_ids = check_participants(by, district, participants)
+    activity = Activity.objects.create(
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        district=district,
+        subsidy=subsidy,
+        places=places,
+        created_by=by,
+    )
+    Participation.objects.bulk_create(
+        [Participation(activity=activity, merchant_id=pk, invited_by=by) for pk in merchant_ids]
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_invite(*, activity: Activity, by, participants: Sequence[int]) -> Activity:
+    """Invite more merchants to an activity (those already invited are left as they are)."""
+    check_may_organise(by)
+    merchant_ids = check_participants(by, activity.district, participants)
+    known = set(activity.participations.values_list("merchant_id", flat=True))
+    Participation.objects.bulk_create(
+        [Participation(activity=activity, merchant_id=pk, invited_by=by) for pk in merchant_ids if pk not in known]
+    )
+    return activity
+
+
+def _participation_for(activity: Activity, user, merchant_id: int | None) -> Participation:
+    """The user's own invitation to the activity (locked); another merchant's is never found."""
+    invitations = Participation.objects.select_for_update().filter(activity=activity, merchant__user=user)
+    if merchant_id is not None:
+        invitations = invitations.filter(merchant_id=merchant_id)
+    found = list(invitations[:2])
+    if not found:
+        raise ApplicationError(_("You are not invited to this activity."), field="merchant", code="not_invited")
+    if len(found) > 1:
+        raise ApplicationError(_("Name the merchant that answers the invitation."), field="merchant", code="required")
+    return found[0]
+
+
+def check_open_for_answers(activity: Activity, today: dt.date) -> None:
+    if today > activity.ends_on:
+        raise InvalidTransition(_("The activity is over; its invitations can no longer be answered."))
+
+
+@transaction.atomic
+def participation_accept(*, activity: Activity, by, merchant_id: int | None = None) -> Participation:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    participation = _participation_for(activity, by, merchant_id)
+    check_open_for_answers(activity, timezone.localdate())
+    if participation.accepted_at is not None:
+        return participation
+    if activity.places is not None:
+        taken = activity.participations.filter(accepted_at__isnull=False).count()
+        if taken >= activity.places:
+            raise InvalidTransition(_("Every place of the activity is taken."))
+    participation.accepted_at = timezone.now()
+    participation.declined_at = None
+    participation.save(update_fields=["accepted_at", "declined_at"])
+    return participation
+
+
+@transaction.atomic
+def participation_decline(*, activity: Activity, by, merchant_id: int | None = None) -> Participation:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    participation = _participation_for(activity, by, merchant_id)
+    check_open_for_answers(activity, timezone.localdate())
+    merchant_id = participation.merchant_id
+    referred = activity.referrals.filter(Q(from_merchant_id=merchant_id) | Q(to_merchant_id=merchant_id))
+    if participation.accepted_at is not None and referred.exists():
+        raise InvalidTransition(_("A merchant with referrals in the activity cannot withdraw from it."))
+    participation.declined_at = timezone.now()
+    participation.accepted_at = None
+    participation.save(update_fields=["accepted_at", "declined_at"])
+    return participation
