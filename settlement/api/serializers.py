@@ -51,3 +51,34 @@ class DecideDeductionSerializer(serializers.Serializer):
 class RefundSerializer(serializers.Serializer):
     amount = serializers.CharField(help_text='Yuan refunded, at most 2 decimals ("20000.00").')
     refunded_on = serializers.DateField(help_text="The day of the refund (YYYY-MM-DD), not in the future.")
+
+
+class CardTransactionRowSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(help_text="The signed merchant's id.")
+    date = serializers.DateField(
+        help_text="The day of consumption (YYYY-MM-DD), not before signing, not in the future."
+    )
+    amount = serializers.CharField(help_text='Yuan as a string, at most 2 decimals, not negative ("1234.50").')
+    reference = serializers.CharField(max_length=64, help_text="The card system's key of the transaction (unique).")
+
+
+class CardImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="Transactions new to the platform.")
+    unchanged = serializers.IntegerField(help_text="Rows whose reference was on file with the same figures.")
+
+
+class CardRowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The row's position in the list, from 0.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name (merchant, date, amount, reference, non_field_errors) → messages.",
+    )
+
+
+class CardBatchErrorSerializer(serializers.Serializer):
+    rows = CardRowErrorSerializer(many=True, required=False, help_text="The rows at fault (code invalid_rows).")
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(
+        required=False, help_text="invalid_rows, not_a_list, empty, too_many_rows or parse_error."
+    )
+    max_rows = serializers.IntegerField(required=False, help_text="With too_many_rows: the limit.")

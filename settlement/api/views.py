@@ -11,15 +11,18 @@ general manager at once.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from workplace.api.parsers import JSONParser
 from workplace.exceptions import ApplicationError
+from workplace.roles import Role, has_role
 
 from .. import selectors, services
+from ..services import card_transactions
 from . import serializers as s
 
 
@@ -133,3 +136,54 @@ class DepositViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             deposit=self.get_object(), by=request.user, amount=data.get("amount"), refunded_on=data.get("refunded_on")
         )
         return self._answer(deposit)
+
+
+class MayRecordCardTransactions(permissions.BasePermission):
+    """Finance and admins (``settlement.add_cardtransaction``); never a merchant."""
+
+    message = gettext_lazy("You may not record card transactions.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and not has_role(user, Role.MERCHANT)
+            and user.has_perm(card_transactions.PERMISSION)
+        )
+
+
+class CardTransactionImportView(APIView):
+    permission_classes = [MayRecordCardTransactions]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        tags=["settlement"],
+        summary="Daily prepaid-card consumption per merchant, from the card system",
+        description=(
+            f"A list of at most {services.MAX_ROWS} rows. Idempotent on reference: a row whose reference is on "
+            "file with the same merchant, date and amount changes nothing (counted unchanged); with other figures "
+            "it is an error. One bad row rejects the whole batch and nothing is saved: the 400 lists every row at "
+            "fault with its errors. Finance and admins."
+        ),
+        request=s.CardTransactionRowSerializer(many=True),
+        responses={
+            200: s.CardImportResultSerializer,
+            400: OpenApiResponse(s.CardBatchErrorSerializer, description="A row at fault, or not a non-empty list."),
+            403: OpenApiResponse(description="Not allowed to record card transactions."),
+            409: OpenApiResponse(description="Another import recorded one of the references meanwhile."),
+        },
+        examples=[
+            OpenApiExample(
+                "Two days",
+                value=[
+                    {"merchant": 12, "date": "2026-10-08", "amount": "1234.50", "reference": "YK20261008-000012"},
+                    {"merchant": 12, "date": "2026-10-09", "amount": "0.00", "reference": "YK20261009-000012"},
+                ],
+                request_only=True,
+            ),
+        ],
+    )
+    def post(self, request):
+        result = services.card_transactions_import(user=request.user, rows=request.data)
+        return Response({"created": result.created, "unchanged": result.unchanged})

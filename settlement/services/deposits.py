@@ -24,7 +24,7 @@ from workplace.calendar import SHANGHAI, add_working_days
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 from workplace.roles import Role, has_role
 
-from .models import Deposit, DepositEntry, DepositRuleSet, DepositStatus, EntryKind, EntryStatus
+from ..models import Deposit, DepositEntry, DepositRuleSet, DepositStatus, EntryKind, EntryStatus
 
 _CENT = Decimal("0.01")
 _MAX = Decimal("9999999999.99")
