@@ -35,7 +35,7 @@ class AlertRuleSetAdmin(DatedRuleAdmin):
 class AlertBreachAdmin(admin.ModelAdmin):
     """Breaches are written by the alert run only: read only here."""
 
-    list_display = ["kind", "subject_type", "subject_name", "opened_at", "notified_at", "cleared_at"]
+    list_display = ["kind", "subject_type", "subject_name", "is_open", "opened_at", "notified_at", "cleared_at"]
     list_filter = ["kind", "subject_type", ("cleared_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject_name"]
     readonly_fields = [
