@@ -1,23 +1,28 @@
 """The dashboard's files: ``/dashboards/export.xlsx?from=&to=`` (every table, one sheet
 each, in the reader's language) and ``/dashboards/report.pdf?month=YYYY-MM`` (the
-monthly management report, in Chinese). Staff only, each reader's own scope, as the
-page; a bad parameter is a 400 naming it (plain text, in the reader's language)."""
+monthly management report, in Chinese). Both take the page's other filters (``region``,
+``category``, ``segment``, ``recruiter``: ``dashboards.filters``). Staff only, each
+reader's own scope, as the page; a bad parameter is a 400 naming it, a recruiter outside
+the reader's reach a 403 naming it (plain text, in the reader's language)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 
 from workplace.exceptions import ApplicationError
 
 from . import charts, exports, report
+from .filters import filters_from
 from .periods import period_from
 from .selectors import dashboard_summary
 from .views import _require_staff
 
 
-def _bad_request(error: ApplicationError) -> HttpResponse:
-    return HttpResponseBadRequest(f"{error.field}: {error.message}", content_type="text/plain; charset=utf-8")
+def _refused(error: ApplicationError) -> HttpResponse:
+    return HttpResponse(
+        f"{error.field}: {error.message}", status=error.status_code, content_type="text/plain; charset=utf-8"
+    )
 
 
 @login_required
@@ -25,10 +30,13 @@ def export_xlsx(request):
     _require_staff(request.user)
     try:
         period = period_from(request.GET)
+        filters = filters_from(request.GET, request.user)
     except ApplicationError as error:
-        return _bad_request(error)
-    summary = dashboard_summary(user=request.user, period=period)
-    content = exports.dashboard_workbook(charts.panels(summary, period), period, absolute=request.build_absolute_uri)
+        return _refused(error)
+    summary = dashboard_summary(user=request.user, period=period, filters=filters)
+    content = exports.dashboard_workbook(
+        charts.panels(summary, period, filters), period, absolute=request.build_absolute_uri
+    )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="dashboard-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"'
@@ -41,8 +49,9 @@ def report_pdf(request):
     _require_staff(request.user)
     try:
         period = report.report_month(request.GET.get("month"))
+        filters = filters_from(request.GET, request.user)
     except ApplicationError as error:
-        return _bad_request(error)
-    response = HttpResponse(report.report_pdf(request.user, period), content_type="application/pdf")
+        return _refused(error)
+    response = HttpResponse(report.report_pdf(request.user, period, filters=filters), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dashboard-report-{period.start.strftime("%Y-%m")}.pdf"'
     return response

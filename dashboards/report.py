@@ -25,7 +25,7 @@ from workplace.pdf import render_pdf
 
 from . import charts
 from .periods import EARLIEST, LATEST
-from .selectors import Period, dashboard_summary, funnel
+from .selectors import NO_FILTERS, Filters, Period, dashboard_summary, funnel
 
 REPORT_LANGUAGE = "zh-hans"
 TREND_MONTHS = 6
@@ -200,17 +200,17 @@ def _months_back(period: Period, count: int) -> list[Period]:
     return list(reversed(months))
 
 
-def report_context(user, period: Period, now=None) -> dict:
+def report_context(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> dict:
     """What the report shows, in the active language: the panels with their charts and
-    the funnel of the last six months. 1 summary + 6 funnel queries."""
-    summary = dashboard_summary(user=user, period=period, now=now)
+    the funnel of the last six months. The summary's queries + 6 funnel queries."""
+    summary = dashboard_summary(user=user, period=period, now=now, filters=filters)
     data = charts.chart_data(summary)
     panels = [
         {**panel, "svg": panel_chart(data.get(panel["id"].replace("-", "_")), panel["title"])}
-        for panel in charts.panels(summary, period)
+        for panel in charts.panels(summary, period, filters)
     ]
     months = _months_back(period, TREND_MONTHS)
-    counts = [funnel(user, month) for month in months]
+    counts = [funnel(user, month, filters=filters) for month in months]
     stages = {"submitted": _("Submitted"), "approved": _("Approved"), "signed": _("Signed")}
     trend_title = _("Onboarding funnel, last %(count)d months") % {"count": TREND_MONTHS}
     trend = {
@@ -240,15 +240,15 @@ def report_context(user, period: Period, now=None) -> dict:
 TEMPLATE = "dashboards/pdf/monthly_report.html"
 
 
-def report_html(user, period: Period, now=None) -> str:
+def report_html(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> str:
     from django.template.loader import render_to_string
 
     with translation.override(REPORT_LANGUAGE):
-        return render_to_string(TEMPLATE, report_context(user, period, now=now))
+        return render_to_string(TEMPLATE, report_context(user, period, now=now, filters=filters))
 
 
-def report_pdf(user, period: Period, now=None) -> bytes:
+def report_pdf(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> bytes:
     """The month's report as PDF bytes, in Chinese."""
     with translation.override(REPORT_LANGUAGE):
-        context = report_context(user, period, now=now)
+        context = report_context(user, period, now=now, filters=filters)
     return render_pdf(TEMPLATE, context, language=REPORT_LANGUAGE)

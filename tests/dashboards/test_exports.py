@@ -194,3 +194,29 @@ def test_its_queries_do_not_grow_with_the_data(queries, recruiter, second_recrui
 
     # The session, the user and their roles, then the summary's 8 (as the API's).
     queries.assert_constant(lambda: client.get(URL, OCTOBER), grow, expected=11)
+
+
+def test_it_takes_the_pages_filters_as_the_summary_api_does(client_for, recruiter, second_recruiter, general_manager):
+    decided(recruiter, A.APPROVED, "2026-10-12")
+    decided(second_recruiter, A.APPROVED, "2026-10-13")
+    decided(second_recruiter, A.REJECTED, "2026-10-14")
+    params = {**OCTOBER, "recruiter": str(second_recruiter.pk)}
+    api = client_for(general_manager).get("/api/v1/dashboards/summary/", params).json()
+
+    funnel = figures(workbook(general_manager, params))["入驻漏斗"]
+
+    assert list(funnel.values())[2:4] == [api["funnel"]["approved"], api["funnel"]["rejected"]] == [1, 1]
+
+
+def test_a_recruiter_may_not_export_anothers_figures(recruiter, second_recruiter):
+    response = download(recruiter, {**OCTOBER, "recruiter": str(second_recruiter.pk)}, language="en")
+
+    assert response.status_code == 403
+    assert response.content.decode().startswith("recruiter: ")
+
+
+def test_a_bad_filter_is_a_400_naming_it(general_manager):
+    response = download(general_manager, {**OCTOBER, "category": "=cmd"}, language="en")
+
+    assert response.status_code == 400
+    assert response.content.decode().startswith("category: ")

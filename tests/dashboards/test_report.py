@@ -145,3 +145,17 @@ def test_its_queries_do_not_grow_with_the_data(queries, recruiter, general_manag
 
     # The summary's 7 (no complaint closed) and the six months' funnels.
     queries.assert_constant(lambda: report.report_context(general_manager, period), grow, expected=13)
+
+
+def test_it_takes_the_pages_filters(recruiter, second_recruiter, general_manager):
+    from dashboards.selectors import Filters
+
+    decided(recruiter, A.APPROVED, "2026-10-12")
+    decided(second_recruiter, A.APPROVED, "2026-10-13")
+    period = report.report_month("2026-10")
+
+    context = report.report_context(general_manager, period, filters=Filters(recruiter=second_recruiter.pk))
+
+    assert context["panels"][0]["rows"][2]["value"] == 1
+    assert context["trend"]["rows"][-1]["approved"] == 1
+    assert get(recruiter, {"month": "2026-10", "recruiter": str(second_recruiter.pk)}).status_code == 403
