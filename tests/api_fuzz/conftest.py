@@ -172,6 +172,7 @@ def build_world(users):
     return {
         "activities": build_activities(users, signed),
         "plans": plans,
+        "deposits": _deposits(),
         "regions": regions,
         "payroll_runs": payroll_runs,
         "usernames": sorted(user.username for user in users.values()),
@@ -205,6 +206,13 @@ def build_activities(users, merchant) -> list[int]:
     )
     participation_accept(activity=activity, by=merchant.user)
     return [activity.pk]
+
+
+def _deposits() -> list[int]:
+    """The signed merchant's deposit (opened on signing)."""
+    from settlement.models import Deposit
+
+    return sorted(Deposit.objects.values_list("pk", flat=True))
 
 
 def build_plans(users) -> tuple[list[int], list[int]]:

@@ -40,6 +40,7 @@ _PATH_IDS = {
     "activities": "activities",
     "applications": "applications",
     "complaints": "complaints",
+    "deposits": "deposits",
     "merchants": "merchants",
     "payroll-runs": "payroll_runs",
     "plans": "plans",
