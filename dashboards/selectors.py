@@ -408,6 +408,12 @@ def terminated_merchants(user, period: Period, *, filters: Filters = NO_FILTERS)
     return _scoped_merchants(user, filters).filter(terminated_at__gte=period.since, terminated_at__lt=period.until)
 
 
+def signed_merchants(user, period: Period, *, filters: Filters = NO_FILTERS) -> QuerySet[Merchant]:
+    """Merchants signed in the period (whatever became of them since): the records behind
+    the plan panels' signings (``plans.selectors``' rule, within the reader's scope)."""
+    return _scoped_merchants(user, filters).filter(signed_at__gte=period.since, signed_at__lt=period.until)
+
+
 def churn(user, period: Period, *, filters: Filters = NO_FILTERS) -> dict:
     """Churn: merchants terminated in the period ÷ merchants active at its start, in
     percent (None when none was active). One query."""
@@ -511,6 +517,7 @@ def figure_records(user, period: Period, figure: str, now=None, *, filters: Filt
         "complaints-answerable": lambda: answerable_complaints(user, period, now=now, filters=filters),
         "merchants-active": lambda: active_merchants_at_start(user, period, filters=filters),
         "merchants-terminated": lambda: terminated_merchants(user, period, filters=filters),
+        "merchants-signed": lambda: signed_merchants(user, period, filters=filters),
         "rate-requests-pending": lambda: pending_rate_requests(user, period, filters=filters),
         "rate-requests-approved": lambda: decided_rate_requests(user, period, RequestStatus.APPROVED, filters=filters),
         "rate-requests-rejected": lambda: decided_rate_requests(user, period, RequestStatus.REJECTED, filters=filters),
@@ -532,3 +539,5 @@ FIGURES = (
     "rate-requests-approved",
     "rate-requests-rejected",
 )
+# The records behind the plan panels (``dashboards.plan_panels``): not summary figures.
+PLAN_FIGURES = ("merchants-signed",)

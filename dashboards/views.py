@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from commissions.models import RateRequest
 from complaints.models import Complaint
 from merchants.models import Application, Category, Merchant, Segment
-from plans.models import Region
+from plans.models import Plan, Region
 from workplace.exceptions import ApplicationError
 from workplace.pagination import paginate
 from workplace.roles import Role, has_role, is_staff_member
@@ -22,7 +22,8 @@ from workplace.roles import Role, has_role, is_staff_member
 from . import charts
 from .filters import FILTER_FIELDS, filters_from, recruiter_choices
 from .periods import period_from
-from .selectors import FIGURES, NO_FILTERS, current_month, dashboard_summary, figure_records
+from .plan_panels import pick_plan, plan_chart_data, plan_panels
+from .selectors import FIGURES, NO_FILTERS, PLAN_FIGURES, current_month, dashboard_summary, figure_records
 
 FIGURE_TITLES = {
     "funnel-submitted": _("Applications submitted"),
@@ -38,6 +39,7 @@ FIGURE_TITLES = {
     "complaints-answerable": _("Complaints received in the period and answerable"),
     "merchants-active": _("Merchants active at the start of the period"),
     "merchants-terminated": _("Merchants terminated in the period"),
+    "merchants-signed": _("Merchants signed in the period"),
     "rate-requests-pending": _("Rate requests pending at the end of the period"),
     "rate-requests-approved": _("Rate requests approved in the period"),
     "rate-requests-rejected": _("Rate requests rejected in the period"),
@@ -73,7 +75,8 @@ def _status(*errors) -> int:
 def _filter_form(request, filters) -> dict:
     """The filter form's current values and choices."""
     return {
-        "values": {name: request.GET.get(name, "") for name in FILTER_FIELDS},
+        "values": {name: request.GET.get(name, "") for name in (*FILTER_FIELDS, "plan")},
+        "plans": Plan.objects.order_by("-starts_on", "-id").only("pk", "name"),
         "regions": Region.objects.select_related("parent").order_by("code"),
         "categories": Category.choices,
         "segments": Segment.choices,
@@ -100,7 +103,21 @@ def index(request):
         "panels": charts.panels(summary, period, filters),
         "chart_data": charts.chart_data(summary),
     }
-    return render(request, "dashboards/index.html", context, status=_status(error, filter_error))
+    context.update(_plan_context(request))
+    return render(request, "dashboards/index.html", context, status=_status(error, filter_error, context["plan_error"]))
+
+
+def _plan_context(request) -> dict:
+    """The plan section: the plan chosen (``?plan=``, else the current one), its panels
+    and the data its charts draw; or the error naming ``plan``."""
+    try:
+        plan = pick_plan(request.GET)
+    except ApplicationError as error:
+        return {"plan_error": error, "plan_panels": None, "plan_chart_data": None}
+    if plan is None:
+        return {"plan_error": None, "plan_panels": None, "plan_chart_data": None}
+    panels = plan_panels(plan, request.user)
+    return {"plan_error": None, "plan_panels": panels, "plan_chart_data": plan_chart_data(panels)}
 
 
 def _link(url_name, pk):
@@ -158,7 +175,7 @@ _RELATED = {
 @login_required
 def records(request, figure):
     _require_staff(request.user)
-    if figure not in FIGURES:
+    if figure not in FIGURES and figure not in PLAN_FIGURES:
         raise Http404
     period, error = _period_or_error(request)
     filters, filter_error = _filters_or_error(request)

@@ -38,6 +38,48 @@
     "churn": bars(data.churn.labels, data.churn.values)
   };
 
+  var planSource = document.getElementById("plan-data");
+  var plan = planSource ? JSON.parse(planSource.textContent) : null;
+
+  function targetAgainstSigned(figures) {
+    return Object.assign({}, base, {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: figures.labels, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { type: "bar", name: figures.target_label, data: figures.target },
+        { type: "bar", name: figures.signed_label, data: figures.signed, label: { show: true, position: "top" } }
+      ]
+    });
+  }
+
+  if (plan) {
+    options["plan-progress"] = targetAgainstSigned(plan.progress);
+    options["coverage"] = targetAgainstSigned(plan.coverage);
+    options["burn-up"] = Object.assign({}, base, {
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: plan.burn_up.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "line", name: plan.burn_up.cumulative_label, data: plan.burn_up.cumulative, areaStyle: {} }].concat(
+        plan.burn_up.lines.map(function (line) {
+          return { type: "line", step: "start", name: line.name, data: line.values, symbol: "none", lineStyle: { type: "dashed" } };
+        })
+      )
+    });
+  }
+  if (data.leaderboard) {
+    options["leaderboard"] = Object.assign({}, base, {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: data.leaderboard.labels, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value" }],
+      series: [
+        { type: "bar", name: data.leaderboard.signings_label, data: data.leaderboard.signings },
+        { type: "bar", name: data.leaderboard.points_label, data: data.leaderboard.points, yAxisIndex: 1 }
+      ]
+    });
+  }
+
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var option = options[element.dataset.chart];
