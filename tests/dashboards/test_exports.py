@@ -220,3 +220,15 @@ def test_a_bad_filter_is_a_400_naming_it(general_manager):
 
     assert response.status_code == 400
     assert response.content.decode().startswith("category: ")
+
+
+def test_the_dashboard_links_to_its_files_with_its_period_and_filters(second_recruiter, general_manager):
+    client = Client()
+    client.force_login(general_manager)
+
+    html = client.get("/dashboards/", {**OCTOBER, "recruiter": str(second_recruiter.pk)}).content.decode()
+
+    assert (
+        f'href="/dashboards/export.xlsx?from=2026-10-01&amp;to=2026-10-31&amp;recruiter={second_recruiter.pk}"' in html
+    )
+    assert 'href="/dashboards/report.pdf"' in html
