@@ -336,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Alerts (issue 10 §3): thresholds checked hourly, each breach notified once; a lost
     # run is done by the next one.
+    # Deposit refunds (SPEC.md §8): finance reminded before the 30 working days run out,
+    # the general manager told of an overdue one; each notice once.
+    "settlement-deposit-refunds": {
+        "task": "settlement.tasks.remind_deposit_refunds",
+        "schedule": crontab(minute=40, hour="9-18"),
+    },
     "dashboards-alerts": {
         "task": "dashboards.tasks.evaluate_alerts",
         "schedule": crontab(minute=20),

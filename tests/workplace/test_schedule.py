@@ -18,4 +18,5 @@ def test_the_jobs_of_the_spec_are_scheduled():
         "commissions.tasks.remind_overdue_approvals",
         "workplace.tasks.deliver_pending_email",
         "dashboards.tasks.evaluate_alerts",
+        "settlement.tasks.remind_deposit_refunds",
     } <= tasks
