@@ -97,3 +97,57 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     def get_participants(self, activity) -> list[int]:
         return [p.merchant_id for p in activity.participations.all()]
+
+
+class ReferralRowSerializer(serializers.Serializer):
+    """A referral (for the schema; the rows are checked by ``alliance.referrals``)."""
+
+    activity = serializers.IntegerField(help_text="The activity's id.")
+    from_merchant = serializers.IntegerField(help_text="The referring merchant (taking part in the activity).")
+    to_merchant = serializers.IntegerField(help_text="The receiving merchant, who owes the share.")
+    customer_ref = serializers.CharField(
+        help_text="The customer's reference: a row with a known one is not saved again."
+    )
+    spend = serializers.CharField(help_text='The customer\'s spend at the receiving merchant, yuan ("123.45").')
+    date = serializers.DateField(help_text="Within the activity's period.")
+
+
+class ReferralImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="Referrals recorded now.")
+    unchanged = serializers.IntegerField(help_text="Rows whose customer reference was already recorded, the same.")
+
+
+class ReferralRowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The row's position in the list, from 0.")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ReferralBatchErrorSerializer(serializers.Serializer):
+    rows = ReferralRowErrorSerializer(many=True, required=False)
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    max_rows = serializers.IntegerField(required=False)
+
+
+class StatementLineSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(source="merchant_id", help_text="The counterpart.")
+    name = serializers.CharField()
+    referred_to_them = serializers.IntegerField(help_text="Customers the merchant sent to the counterpart.")
+    spend_referred_to_them = money(_("spend"))
+    owed_to_merchant = money(_("share owed"), help_text="What the counterpart owes the merchant.")
+    referred_by_them = serializers.IntegerField(help_text="Customers the counterpart sent to the merchant.")
+    spend_referred_by_them = money(_("spend"))
+    owed_by_merchant = money(_("share owed"), help_text="What the merchant owes the counterpart.")
+    net = money(_("net"), help_text="Positive: the counterpart pays the merchant; negative: the merchant pays.")
+
+
+class StatementSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField(source="merchant.pk")
+    month = serializers.SerializerMethodField()
+    counterparts = StatementLineSerializer(source="lines", many=True)
+    owed_to_merchant = money(_("share owed"))
+    owed_by_merchant = money(_("share owed"))
+    net = money(_("net"))
+
+    def get_month(self, statement) -> str:
+        return statement.month.strftime("%Y-%m")

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -5,4 +6,8 @@ from . import views
 router = SimpleRouter(trailing_slash=True)
 router.register("activities", views.ActivityViewSet, basename="api-activity")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("referrals/", views.ReferralImportView.as_view(), name="api-referrals"),
+    path("referrals/statement/", views.ReferralStatementView.as_view(), name="api-referral-statement"),
+    *router.urls,
+]

@@ -9,14 +9,16 @@ of the district); an invited merchant accepts or declines (``accept``/``decline`
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from workplace.api.parsers import JSONParser
 
-from .. import selectors, services
+from .. import referrals, selectors, services
 from . import serializers as s
 
 
@@ -99,3 +101,55 @@ class ActivityViewSet(
         data.is_valid(raise_exception=True)
         services.participation_decline(activity=activity, by=request.user, merchant_id=data.validated_data["merchant"])
         return self._detail(activity)
+
+
+class ReferralImportView(APIView):
+    """``POST /api/v1/referrals/``: referrals recorded in bulk, idempotent on the customer reference."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        tags=["alliance"],
+        summary="Record referrals (idempotent on customer_ref; all or nothing)",
+        description=(
+            f"A list of at most {referrals.MAX_ROWS} rows. A customer reference already recorded with the same "
+            "values counts as unchanged; with other values the row is refused. One bad row rejects the whole "
+            "batch: the 400 lists every row at fault with its errors. Merchants record the customers they "
+            "referred; recruiters, heads and managers those of activities they see."
+        ),
+        request=s.ReferralRowSerializer(many=True),
+        responses={
+            200: s.ReferralImportResultSerializer,
+            400: OpenApiResponse(
+                s.ReferralBatchErrorSerializer, description="A row at fault, or not a non-empty list."
+            ),
+            403: OpenApiResponse(description="Not allowed to record referrals."),
+        },
+    )
+    def post(self, request):
+        result = referrals.referrals_import(user=request.user, rows=request.data)
+        return Response({"created": result.created, "unchanged": result.unchanged})
+
+
+class ReferralStatementView(APIView):
+    """``GET /api/v1/referrals/statement/?merchant=ID&month=YYYY-MM``."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["alliance"],
+        summary="A merchant's monthly referral statement, netted per counterpart",
+        parameters=[
+            OpenApiParameter("merchant", int, required=True, description="The merchant (a merchant: its own)."),
+            OpenApiParameter("month", str, required=True, description="YYYY-MM."),
+        ],
+        responses={200: s.StatementSerializer, 400: OpenApiResponse(description="A parameter at fault."), 404: None},
+    )
+    def get(self, request):
+        month = referrals.parse_month(request.query_params.get("month"))
+        merchant = referrals.statement_merchant(user=request.user, merchant=request.query_params.get("merchant"))
+        if merchant is None:
+            raise Http404
+        statement = referrals.referral_statement(merchant=merchant, month=month)
+        return Response(s.StatementSerializer(statement).data)

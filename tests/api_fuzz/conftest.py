@@ -189,10 +189,14 @@ def build_world(users):
 
 
 def build_activities(users, merchant) -> list[int]:
-    """A joint activity this month in the signed merchant's district, which takes part."""
+    """A joint activity this month in the signed merchant's district, which takes part with a
+    partner; each referred a customer to the other."""
     from decimal import Decimal
 
-    from alliance.services import activity_create, participation_accept
+    from django.utils import timezone
+
+    from alliance.referrals import referrals_import
+    from alliance.services import activity_create, activity_invite, participation_accept
 
     today = dt.date.today()
     activity = activity_create(
@@ -205,6 +209,17 @@ def build_activities(users, merchant) -> list[int]:
         participants=[merchant.pk],
     )
     participation_accept(activity=activity, by=merchant.user)
+    partner = make_merchant(users["recruiter"], status="active", district=merchant.district, name="联盟伙伴商户")
+    activity_invite(activity=activity, by=users["recruitment_head"], participants=[partner.pk])
+    activity.participations.filter(merchant=partner).update(accepted_at=timezone.now())
+    row = {"activity": activity.pk, "spend": "100.10", "date": today.replace(day=1).isoformat()}
+    referrals_import(
+        user=users["recruitment_head"],
+        rows=[
+            {**row, "from_merchant": merchant.pk, "to_merchant": partner.pk, "customer_ref": "FUZZ-1"},
+            {**row, "from_merchant": partner.pk, "to_merchant": merchant.pk, "customer_ref": "FUZZ-2"},
+        ],
+    )
     return [activity.pk]
 
 

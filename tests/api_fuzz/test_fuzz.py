@@ -55,7 +55,15 @@ _NAMED_IDS = {
     "username": "usernames",
 }
 # Fields (body or query) that name another record.
-_FIELD_IDS = {"merchant": "merchants", "recruiter": "users", "assignee": "users", "staff": "usernames"}
+_FIELD_IDS = {
+    "activity": "activities",
+    "from_merchant": "merchants",
+    "to_merchant": "merchants",
+    "merchant": "merchants",
+    "recruiter": "users",
+    "assignee": "users",
+    "staff": "usernames",
+}
 
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/")
 
