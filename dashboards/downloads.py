@@ -15,6 +15,7 @@ from workplace.exceptions import ApplicationError
 from . import charts, exports, report
 from .filters import filters_from
 from .periods import period_from
+from .plan_panels import pick_plan, plan_panels
 from .selectors import dashboard_summary
 from .views import _require_staff
 
@@ -31,11 +32,15 @@ def export_xlsx(request):
     try:
         period = period_from(request.GET)
         filters = filters_from(request.GET, request.user)
+        plan = pick_plan(request.GET)
     except ApplicationError as error:
         return _refused(error)
     summary = dashboard_summary(user=request.user, period=period, filters=filters)
     content = exports.dashboard_workbook(
-        charts.panels(summary, period, filters), period, absolute=request.build_absolute_uri
+        charts.panels(summary, period, filters),
+        period,
+        absolute=request.build_absolute_uri,
+        plan=plan_panels(plan, request.user) if plan else None,
     )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (

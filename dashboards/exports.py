@@ -5,7 +5,8 @@ same ``selectors.dashboard_summary`` call the page and the summary API make), on
 per panel, so the file holds exactly the page's numbers: counts as integers, percents
 and working days as numbers with 2 places (a percent cell holds 60.00 for 60 %, shown
 as "60.00 %"), a figure with nothing to divide by as an empty cell. Each row names the
-page listing its records. Text cells a spreadsheet would read as a formula (starting
+page listing its records. The plan's tables (progress, phases and weeks, coverage,
+quotas) follow, one sheet each, when a plan is shown (``?plan=``, else the current one). Text cells a spreadsheet would read as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe,
 as in ``compensation.exports``.
 """
@@ -67,10 +68,11 @@ def period_text(period: Period) -> str:
     return _("From %(start)s to %(end)s") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None) -> bytes:
+def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, plan=None) -> bytes:
     """``panels`` (``charts.panels``) as an XLSX file, one sheet per panel: its title and
     period, then a row per figure (label, value, link to the records behind it).
-    ``absolute(path)`` makes a link absolute (``request.build_absolute_uri``)."""
+    ``absolute(path)`` makes a link absolute (``request.build_absolute_uri``). With
+    ``plan`` (``plan_panels.plan_panels``), a sheet per plan table after them."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -103,6 +105,89 @@ def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None) -> 
         for column, width in zip("ABC", (36, 14, 60), strict=True):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    if plan:
+        subtitle = f"{plan['plan'].name} ({plan['plan'].starts_on:%Y-%m-%d} – {plan['plan'].ends_on:%Y-%m-%d})"
+        add_tables(workbook, plan_tables(plan), subtitle, taken)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _percent(value):
+    return None if value in (None, "") else f"{value} %"
+
+
+def plan_tables(panels: dict) -> list[dict]:
+    """The page's plan tables (``plan_panels.plan_panels``): ``title`` and ``blocks`` of
+    (header, rows), in the page's order and columns."""
+    target, signed, attainment = _("Target"), _("Signed"), _("Attainment")
+    progress = [
+        [row["label"], row["target"], row["signed"], _percent(row["attainment"])]
+        for row in (*panels["segments"], *panels["categories"])
+    ]
+    phases = [
+        [
+            row["name"],
+            f"{row['period']['starts_on']:%Y-%m-%d} – {row['period']['ends_on']:%Y-%m-%d}",
+            row["region_names"],
+            row["target"],
+            row["signed"],
+            _percent(row["attainment"]),
+        ]
+        for row in panels["phases"]
+    ]
+    weeks = [
+        [f"{week['start']:%Y-%m-%d} – {week['end']:%Y-%m-%d}", week["signed"], week["cumulative"], week["target"]]
+        for week in panels["burn_up"]["weeks"]
+    ]
+    districts = [
+        [row["name"], row["target"], row["signed"], _percent(row["attainment"])] for row in panels["districts"]
+    ]
+    quotas = [
+        [row["name"], row["target"], row["signed"], _percent(row["attainment"])]
+        for row in panels["progress"]["recruiters"]
+    ]
+    return [
+        {
+            "title": _("Plan progress by segment and category"),
+            "blocks": [([_("Segment or category"), target, signed, attainment], progress)],
+        },
+        {
+            "title": _("Phase burn-up"),
+            "blocks": [
+                ([_("Phase"), _("Dates"), _("Regions"), target, signed, attainment], phases),
+                ([_("Week"), signed, _("Cumulative"), target], weeks),
+            ],
+        },
+        {
+            "title": _("Coverage by district"),
+            "blocks": [([_("District or county"), target, signed, attainment], districts)],
+        },
+        {"title": _("Quotas"), "blocks": [([_("Recruiter"), _("Quota"), signed, attainment], quotas)]},
+    ]
+
+
+def add_tables(workbook, tables: list[dict], subtitle: str, taken: set[str]) -> None:
+    """``tables`` (``plan_tables``) as one sheet each: title and subtitle, then each
+    block's bold header and rows (numbers as numbers, text guarded)."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(sheet_name(table["title"], taken))
+        sheet.append([_text(table["title"]), _text(subtitle)])
+        sheet["A1"].font = bold
+        for header, rows in table["blocks"]:
+            sheet.append([])
+            sheet.append([_text(name) for name in header])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in rows:
+                cells = [cell_value(value) for value in row]
+                sheet.append([value for value, _format in cells])
+                for column, (_value, number_format) in enumerate(cells, start=1):
+                    if number_format:
+                        sheet.cell(sheet.max_row, column).number_format = number_format
+        sheet.column_dimensions["A"].width = 30
+        for column in "BCDEF":
+            sheet.column_dimensions[column].width = 14

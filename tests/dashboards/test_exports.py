@@ -192,8 +192,8 @@ def test_its_queries_do_not_grow_with_the_data(queries, recruiter, second_recrui
     def grow():
         october_data(recruiter, second_recruiter, customer_service)
 
-    # The session, the user and their roles, then the summary's 8 (as the API's).
-    queries.assert_constant(lambda: client.get(URL, OCTOBER), grow, expected=11)
+    # The session, the user and their roles, the plan in force (none), then the summary's 8.
+    queries.assert_constant(lambda: client.get(URL, OCTOBER), grow, expected=12)
 
 
 def test_it_takes_the_pages_filters_as_the_summary_api_does(client_for, recruiter, second_recruiter, general_manager):
