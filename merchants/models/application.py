@@ -115,6 +115,9 @@ class ApplicationStatusChange(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = _("application status change")
         verbose_name_plural = _("application status changes")
+        # The dashboards find each application's moves into a status (first submission,
+        # approval) in a period.
+        indexes = [models.Index(fields=["application", "to_status", "changed_at"], name="app_change_to_status_at")]
 
     def __str__(self):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
