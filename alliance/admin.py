@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Participation, Referral, ReferralShare
+from .models import Activity, Participation, PointEntry, Referral, ReferralShare
 
 
 class ParticipationInline(admin.TabularInline):
@@ -39,6 +39,20 @@ class ReferralShareAdmin(admin.ModelAdmin):
     list_display = ("effective_from", "percent")
 
     # A rule change is a new row, never an edit.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PointEntry)
+class PointEntryAdmin(admin.ModelAdmin):
+    list_display = ("merchant", "points", "reason", "activity", "created_at")
+    list_filter = ("reason",)
+    raw_id_fields = ("merchant", "activity", "referral")
+
+    # Points are a ledger: a correction is a new entry.
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 

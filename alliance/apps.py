@@ -6,6 +6,7 @@ _READ = [
     "alliance.view_participation",
     "alliance.view_referral",
     "alliance.view_referralshare",
+    "alliance.view_pointentry",
 ]
 _WRITE = [
     "alliance.add_activity",

@@ -143,3 +143,35 @@ class Referral(models.Model):
 
     def __str__(self):
         return self.customer_ref
+
+
+class PointReason(models.TextChoices):
+    PARTICIPATION = "participation", _("Taking part in an activity")
+    WITHDRAWAL = "withdrawal", _("Withdrawing from an activity")
+    REFERRAL = "referral", _("A referred customer who spent")
+
+
+class PointEntry(models.Model):
+    """A change of a merchant's credit points (商户信用积分) with its reason; the balance is
+    the sum. Entries are never edited or deleted: a correction is a new entry."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="point_entries"
+    )
+    points = models.IntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=20, choices=PointReason.choices)
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit points entry")
+        verbose_name_plural = _("credit points entries")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.merchant_id}: {self.points:+d} {self.reason}"

@@ -28,7 +28,7 @@ from workplace import rules
 from workplace.exceptions import ApplicationError, NotPermitted
 from workplace.roles import Role, has_role
 
-from . import selectors
+from . import points, selectors
 from .models import Participation, Referral, ReferralShare
 
 MAX_ROWS = 1000
@@ -299,6 +299,7 @@ def referrals_import(*, user, rows) -> ImportResult:
         )
     # Two batches with the same new reference at once: the unique index lets one in.
     Referral.objects.bulk_create(new)
+    points.points_for_referrals(new)
     return ImportResult(created=len(new), unchanged=len(parsed) - len(new))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 
-from . import selectors
+from . import points, selectors
 from .models import Activity, Participation
 
 
@@ -127,6 +127,7 @@ def participation_accept(*, activity: Activity, by, merchant_id: int | None = No
     participation.accepted_at = timezone.now()
     participation.declined_at = None
     participation.save(update_fields=["accepted_at", "declined_at"])
+    points.points_for_participation(participation=participation, taking_part=True)
     return participation
 
 
@@ -139,6 +140,8 @@ def participation_decline(*, activity: Activity, by, merchant_id: int | None = N
     referred = activity.referrals.filter(Q(from_merchant_id=merchant_id) | Q(to_merchant_id=merchant_id))
     if participation.accepted_at is not None and referred.exists():
         raise InvalidTransition(_("A merchant with referrals in the activity cannot withdraw from it."))
+    if participation.accepted_at is not None:
+        points.points_for_participation(participation=participation, taking_part=False)
     participation.declined_at = timezone.now()
     participation.accepted_at = None
     participation.save(update_fields=["accepted_at", "declined_at"])

@@ -151,3 +151,18 @@ class StatementSerializer(serializers.Serializer):
 
     def get_month(self, statement) -> str:
         return statement.month.strftime("%Y-%m")
+
+
+class PointEntrySerializer(serializers.Serializer):
+    points = serializers.IntegerField()
+    reason = serializers.CharField(help_text="participation, withdrawal or referral.")
+    reason_label = serializers.CharField(source="get_reason_display")
+    activity = serializers.IntegerField(source="activity_id", allow_null=True)
+    referral = serializers.IntegerField(source="referral_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class PointsSerializer(serializers.Serializer):
+    merchant = serializers.IntegerField()
+    balance = serializers.IntegerField()
+    entries = PointEntrySerializer(many=True)

@@ -9,5 +9,8 @@ router.register("activities", views.ActivityViewSet, basename="api-activity")
 urlpatterns = [
     path("referrals/", views.ReferralImportView.as_view(), name="api-referrals"),
     path("referrals/statement/", views.ReferralStatementView.as_view(), name="api-referral-statement"),
+    # Under the merchants' collection, but the alliance's: resolved after merchants' own
+    # routes (config/urls.py includes merchants.api.urls first), which have no points/.
+    path("merchants/<int:pk>/points/", views.MerchantPointsView.as_view(), name="api-merchant-points"),
     *router.urls,
 ]

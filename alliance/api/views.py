@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from workplace.api.parsers import JSONParser
 
 from .. import referrals, selectors, services
+from ..models import PointEntry
 from . import serializers as s
 
 
@@ -153,3 +154,22 @@ class ReferralStatementView(APIView):
             raise Http404
         statement = referrals.referral_statement(merchant=merchant, month=month)
         return Response(s.StatementSerializer(statement).data)
+
+
+class MerchantPointsView(APIView):
+    """``GET /api/v1/merchants/{id}/points/``: a merchant's credit points and their history."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["alliance"],
+        summary="A merchant's credit points and their history, latest first",
+        responses={200: s.PointsSerializer, 404: None},
+    )
+    def get(self, request, pk: int):
+        merchant = selectors.merchants_for_user(request.user).filter(pk=pk).first()
+        if merchant is None:
+            raise Http404
+        entries = list(PointEntry.objects.filter(merchant=merchant).order_by("-created_at", "-id"))
+        data = {"merchant": merchant.pk, "balance": sum(e.points for e in entries), "entries": entries}
+        return Response(s.PointsSerializer(data).data)
