@@ -21,6 +21,7 @@ from workplace.roles import Role, has_role, is_staff_member
 
 from . import charts
 from .filters import FILTER_FIELDS, filters_from, recruiter_choices
+from .leaderboard import leaderboard
 from .periods import period_from
 from .plan_panels import pick_plan, plan_chart_data, plan_panels
 from .selectors import FIGURES, NO_FILTERS, PLAN_FIGURES, current_month, dashboard_summary, figure_records
@@ -104,6 +105,16 @@ def index(request):
         "chart_data": charts.chart_data(summary),
     }
     context.update(_plan_context(request))
+    plan_rows = context["plan_panels"]["progress"]["recruiters"] if context["plan_panels"] else None
+    board = leaderboard(request.user, period, plan_rows=plan_rows, filters=filters)
+    context["leaderboard"] = board
+    context["chart_data"]["leaderboard"] = {
+        "labels": [row["name"] for row in board],
+        "signings": [row["signings"] for row in board],
+        "points": [float(row["points"]) for row in board],
+        "signings_label": _("Signings"),
+        "points_label": _("Points"),
+    }
     return render(request, "dashboards/index.html", context, status=_status(error, filter_error, context["plan_error"]))
 
 

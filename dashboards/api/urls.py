@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("dashboards/summary/", views.DashboardSummaryView.as_view(), name="api-dashboard-summary"),
+    path("dashboards/leaderboard/", views.DashboardLeaderboardView.as_view(), name="api-dashboard-leaderboard"),
 ]

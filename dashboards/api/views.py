@@ -11,10 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from merchants.models import Category, Segment
+from plans.selectors import plan_progress
 from workplace.roles import Role, has_role, is_staff_member
 
 from ..filters import filters_from
+from ..leaderboard import leaderboard, leaderboard_body
 from ..periods import period_from
+from ..plan_panels import pick_plan
 from ..selectors import dashboard_summary
 
 
@@ -134,3 +137,49 @@ class DashboardSummaryView(APIView):
         period = period_from(request.query_params)
         filters = filters_from(request.query_params, request.user)
         return Response(summary_body(dashboard_summary(user=request.user, period=period, filters=filters)))
+
+
+class DashboardLeaderboardView(APIView):
+    """``GET /api/v1/dashboards/leaderboard/?from=&to=&plan=&recruiter=``: the recruiter
+    leaderboard (``dashboards.leaderboard``) over the period, quotas from the plan chosen
+    (``plan``, else the current one)."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        summary="The recruiter leaderboard over a period",
+        parameters=[
+            OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: the month's first)."),
+            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: the month's last)."),
+            OpenApiParameter("plan", int, description="The plan whose quotas count (default: the current plan)."),
+            *[parameter for parameter in FILTER_PARAMETERS if parameter.name == "recruiter"],
+        ],
+        responses={
+            200: inline_serializer(
+                "DashboardLeaderboardRow",
+                {
+                    "rank": serializers.IntegerField(help_text="Place among every recruiter of the company."),
+                    "recruiter": serializers.IntegerField(),
+                    "username": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "signings": serializers.IntegerField(),
+                    "signing_points": serializers.CharField(),
+                    "service_points": serializers.CharField(),
+                    "points": serializers.CharField(),
+                    "quota": serializers.IntegerField(allow_null=True),
+                    "quota_signed": serializers.IntegerField(allow_null=True),
+                    "attainment": _PERCENT,
+                },
+                many=True,
+            ),
+            400: OpenApiResponse(description="`from`, `to`, `plan` or `recruiter` at fault (named)."),
+            403: OpenApiResponse(description="Not a staff member; or `recruiter` outside the reader's reach."),
+        },
+    )
+    def get(self, request):
+        period = period_from(request.query_params)
+        filters = filters_from({"recruiter": request.query_params.get("recruiter")}, request.user)
+        plan = pick_plan(request.query_params)
+        plan_rows = plan_progress(plan, request.user)["recruiters"] if plan else None
+        rows = leaderboard(request.user, period, plan_rows=plan_rows, filters=filters)
+        return Response(leaderboard_body(rows))
