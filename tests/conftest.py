@@ -188,15 +188,30 @@ def _replay_data_migrations():
                     operation.code(apps, None)
 
 
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     # Transactional tests (browser, concurrency) end with a flush, which also empties the
-    # rows data migrations made (rule tables, standards); the next test puts them back.
+    # rows data migrations made (rule tables, standards). Put them back as soon as the
+    # test's fixtures are torn down (the flush is one of them), committed and outside any
+    # test's transaction: a fixture doing it at the next test's start could run inside
+    # that test's transaction (pytest-django's own autouse fixtures come first) and be
+    # rolled back with it.
     global _database_flushed
+    yield
     marker = item.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
         getattr(item, "fixturenames", ())
     ):
         _database_flushed = True
+        from django.db import transaction
+        from pytest_django.plugin import blocking_manager_key
+
+        try:
+            with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+                _replay_data_migrations()
+        except Exception:  # no test database (yet): the next test's fixture replays them
+            return
+        _database_flushed = False
 
 
 @pytest.fixture(autouse=True)

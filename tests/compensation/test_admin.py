@@ -72,7 +72,7 @@ def merchant(recruiter):
 # --- who opens what ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", LISTS)
+@pytest.mark.parametrize("listing", LISTS)
 @pytest.mark.parametrize(
     "role, expected",
     [
@@ -83,9 +83,9 @@ def merchant(recruiter):
         ("merchant_user", 302),
     ],
 )
-def test_who_opens_each_list(request, role, expected, page):
+def test_who_opens_each_list(request, role, expected, listing):
     user = request.getfixturevalue(role)
-    response = signed_in(user).get(f"{ADMIN}/{page}/")
+    response = signed_in(user).get(f"{ADMIN}/{listing}/")
     assert response.status_code == expected
     if expected == 302:
         assert response["Location"].startswith("/admin/login/")
@@ -491,7 +491,7 @@ class Grow:
 # scope); count (paginator and full count); the rows with what they show; the filters and
 # the date hierarchy (its bounds and its days).
 @pytest.mark.parametrize(
-    "role, page, expected",
+    "role, listing, expected",
     [
         ("admin_user", "handover", 9),
         ("recruitment_head", "handover", 12),
@@ -506,9 +506,9 @@ class Grow:
     ],
 )
 def test_the_changelists_run_a_constant_number_of_queries(
-    request, recruitment_head, recruiter, second_recruiter, department, queries, role, page, expected
+    request, recruitment_head, recruiter, second_recruiter, department, queries, role, listing, expected
 ):
     client = signed_in(request.getfixturevalue(role))
-    grow = getattr(Grow(recruitment_head, recruiter, second_recruiter, department), page)
+    grow = getattr(Grow(recruitment_head, recruiter, second_recruiter, department), listing)
     grow()
-    queries.assert_constant(lambda: client.get(f"{ADMIN}/{page}/"), grow, expected=expected)
+    queries.assert_constant(lambda: client.get(f"{ADMIN}/{listing}/"), grow, expected=expected)

@@ -117,16 +117,16 @@ def expected(role, page):
     return 200  # one's own payslips: anyone on the staff
 
 
-@pytest.mark.parametrize("page", ["runs", "run", "payslip", "mine"])
+@pytest.mark.parametrize("view", ["runs", "run", "payslip", "mine"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_on_every_page(request, web, final_june, role, page):
+def test_every_role_on_every_page(request, web, final_june, role, view):
     url = {"runs": RUNS, "run": run_url(final_june), "payslip": payslip_url(final_june, "recruiter"), "mine": MINE}[
-        page
+        view
     ]
 
     response = web(request.getfixturevalue(role)).get(url)
 
-    assert response.status_code == expected(role, page)
+    assert response.status_code == expected(role, view)
     content = text(response)
     if response.status_code == 403:
         assert FORBIDDEN in content

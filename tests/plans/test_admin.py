@@ -15,9 +15,9 @@ def signed_in(user, language="en"):
     return client
 
 
-@pytest.mark.parametrize("page", ["region", "plan", "phase"])
-def test_the_lists_open(admin_user, plan, page):
-    response = signed_in(admin_user).get(f"/admin/plans/{page}/")
+@pytest.mark.parametrize("listing", ["region", "plan", "phase"])
+def test_the_lists_open(admin_user, plan, listing):
+    response = signed_in(admin_user).get(f"/admin/plans/{listing}/")
     assert response.status_code == 200
 
 

@@ -19,9 +19,9 @@ def signed_in(user, language="en"):
     return client
 
 
-@pytest.mark.parametrize("page", ["deposit", "depositruleset", "cardtransaction"])
-def test_the_lists_open(admin_user, merchant, page):
-    assert signed_in(admin_user).get(f"/admin/settlement/{page}/").status_code == 200
+@pytest.mark.parametrize("listing", ["deposit", "depositruleset", "cardtransaction"])
+def test_the_lists_open(admin_user, merchant, listing):
+    assert signed_in(admin_user).get(f"/admin/settlement/{listing}/").status_code == 200
 
 
 def test_a_deposit_shows_its_entries_read_only(admin_user, finance, merchant):
