@@ -179,7 +179,11 @@ def _redis_answers() -> bool:
         return False
 
 
+# The real-worker tests run in a pytest process of their own (scripts/test, marker
+# real_worker): in the whole suite's process a worker thread on Redis never received the
+# task (state an earlier test left in the Celery app; not found yet — see the closing note).
 needs_redis = pytest.mark.skipif(not _redis_answers(), reason="needs Redis at REDIS_URL")
+real_worker = pytest.mark.real_worker
 
 
 @pytest.fixture
@@ -227,14 +231,17 @@ def worker():
 def on_redis(app):
     """The app publishing to the Redis broker, not eagerly (as the test settings do)."""
     saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
+    saved_pools = app._pool, app.amqp._producer_pool
     app.conf.broker_url = settings.REDIS_URL
     app.conf.task_always_eager = False
-    app._pool = None  # connections to the test broker (memory://) are not reused
+    # Connections and producers made for the test broker (memory://) by earlier tests are
+    # not reused: a cached producer pool published there and the worker never saw it.
+    app._pool = app.amqp._producer_pool = None
     try:
         yield app
     finally:
         app.conf.update(saved)
-        app._pool = None
+        app._pool, app.amqp._producer_pool = saved_pools
 
 
 def forget_queue(queue: str) -> None:
@@ -255,6 +262,7 @@ def forget_queue(queue: str) -> None:
             client.zrem("unacked_index", tag)
 
 
+@real_worker
 @needs_redis
 def test_a_worker_computes_a_started_run(staff, worker):
     run, created = payroll_run_start(kind="monthly", period="2026-06", compute=False)
@@ -267,6 +275,7 @@ def test_a_worker_computes_a_started_run(staff, worker):
     assert lines_of(run) == {"recruiter": D("3900.00"), "recruiter_b": D("3901.00"), "head": D("4002.00")}
 
 
+@real_worker
 @needs_redis
 def test_a_worker_killed_mid_run_leaves_nothing_and_the_sweep_completes_the_run(staff, worker, monkeypatch):
     run, _ = payroll_run_start(kind="quarterly", period="2026-Q2", compute=False)
@@ -419,6 +428,7 @@ app.worker_main(["worker", "--pool=solo", "-Q", queue, "-n", queue + "@%h", "--w
 """
 
 
+@real_worker
 @needs_redis
 def test_a_worker_process_killed_mid_run_leaves_nothing_and_the_sweep_completes_it(staff, tmp_path):
     import os
