@@ -17,14 +17,14 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from workplace import rules
+from workplace import batches, rules
+from workplace.batches import RowError, RowsInvalid, parse_amount, required
 from workplace.exceptions import ApplicationError, NotPermitted
 from workplace.roles import Role, has_role
 
@@ -35,27 +35,11 @@ MAX_ROWS = 1000
 FIELDS = ("activity", "from_merchant", "to_merchant", "customer_ref", "spend", "date")
 _CENT = Decimal("0.01")
 _MAX_WHOLE_DIGITS = 10
-_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _MAX_ID = 2**31 - 1
 
 
-class ReferralRowsInvalid(ApplicationError):
-    """One or more rows are wrong; ``rows`` says which and why. Nothing saved."""
-
-    default_code = "invalid_rows"
-
-    def __init__(self, rows: list[dict]):
-        count = len(rows)
-        message = ngettext(
-            "%(count)d row is invalid; nothing was saved.", "%(count)d rows are invalid; nothing was saved.", count
-        ) % {"count": count}
-        super().__init__(message, extra={"rows": rows})
-
-
-class RowError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The batch's errors (workplace.batches), under this module's name.
+ReferralRowsInvalid = RowsInvalid
 
 
 # --- the rule -----------------------------------------------------------------------------
@@ -75,9 +59,9 @@ def share_percent_on(day: dt.date) -> Decimal:
 
 
 def _required(value):
-    if value is None or value == "":
+    if value == "":
         raise RowError(_("This field is required."))
-    return value
+    return required(value)
 
 
 def parse_id(value) -> int:
@@ -100,28 +84,12 @@ def parse_customer_ref(value) -> str:
 
 
 def parse_spend(value) -> Decimal:
-    _required(value)
-    not_a_number = RowError(_("Enter a number, for example 12.34."))
-    if isinstance(value, str):
-        if not _NUMBER.match(value.strip()):
-            raise not_a_number
-        amount = Decimal(value.strip())
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise not_a_number from None
-        if not amount.is_finite():
-            raise not_a_number
-    else:
-        raise not_a_number
-    if amount < 0:
-        raise RowError(_("A spend cannot be negative."))
-    if amount.adjusted() >= _MAX_WHOLE_DIGITS:
-        raise RowError(_("Enter at most %(digits)d digits before the decimal point.") % {"digits": _MAX_WHOLE_DIGITS})
-    if amount != amount.quantize(_CENT):
-        raise RowError(_("Enter at most 2 decimal places."))
-    return amount.quantize(_CENT) + 0
+    return parse_amount(
+        value,
+        negative=_("A spend cannot be negative."),
+        not_a_number=_("Enter a number, for example 12.34."),
+        whole_digits=_MAX_WHOLE_DIGITS,
+    )
 
 
 def parse_date(value) -> dt.date:
@@ -165,20 +133,7 @@ class ImportResult:
 
 
 def check_batch(rows) -> None:
-    if not isinstance(rows, list):
-        raise ApplicationError(
-            _('Send a JSON list of rows: [{"activity", "from_merchant", "to_merchant", ...}, ...].'),
-            code="not_a_list",
-        )
-    if not rows:
-        raise ApplicationError(_("The list is empty: send at least one row."), code="empty")
-    if len(rows) > MAX_ROWS:
-        raise ApplicationError(
-            _("A batch holds at most %(max)d rows; this one has %(count)d. Send it in parts.")
-            % {"max": MAX_ROWS, "count": len(rows)},
-            code="too_many_rows",
-            extra={"max_rows": MAX_ROWS},
-        )
+    batches.check_batch(rows, max_rows=MAX_ROWS, shape='[{"activity", "from_merchant", "to_merchant", ...}, ...]')
 
 
 def check_may_record(user) -> None:

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
@@ -32,10 +32,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from merchants.models import Terminal
-from workplace.exceptions import ApplicationError, NotPermitted
+from workplace import batches
+from workplace.batches import BatchInvalid, RowError, RowsInvalid, parse_amount, required
+from workplace.exceptions import NotPermitted
 
 from ..models import ProfitRecord, ProfitSource
 
@@ -50,49 +51,20 @@ PERMISSION = "compensation.add_profitrecord"
 
 # ProfitRecord.profit: max_digits=12, decimal_places=2.
 _MAX_WHOLE_DIGITS = 10
-_CENT = Decimal("0.01")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 
 
-class ProfitRowsInvalid(ApplicationError):
-    """One or more rows of a batch are wrong; ``rows`` says which and why. Nothing saved."""
-
-    default_code = "invalid_rows"
-
-    def __init__(self, rows: list[dict]):
-        count = len(rows)
-        message = ngettext(
-            "%(count)d row is invalid; nothing was saved.", "%(count)d rows are invalid; nothing was saved.", count
-        ) % {"count": count}
-        super().__init__(message, extra={"rows": rows})
-        self.rows = rows
-
-
-class ProfitBatchInvalid(ApplicationError):
-    """The batch as a whole is wrong (not a list, empty, too large). Nothing saved."""
-
-
-class RowError(Exception):
-    """A field of a row is wrong (the message is in the user's language)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The batch's errors (workplace.batches), under the names this module has always given them.
+ProfitRowsInvalid = RowsInvalid
+ProfitBatchInvalid = BatchInvalid
 
 
 # --- one field at a time --------------------------------------------------------------------
 
 
-def _required(value):
-    if value is None:
-        raise RowError(_("This field is required."))
-    return value
-
-
 def parse_serial(value) -> str:
     """A terminal's serial number: text, not blank (surrounding spaces are ignored)."""
-    _required(value)
+    required(value)
     if not isinstance(value, str):
         raise RowError(_("Enter the serial number as text."))
     value = value.strip()
@@ -107,7 +79,7 @@ def parse_serial(value) -> str:
 
 def parse_month(value, *, today: dt.date) -> dt.date:
     """``"YYYY-MM"`` → the first day of that month; not after the current month."""
-    _required(value)
+    required(value)
     match = _MONTH.match(value.strip()) if isinstance(value, str) else None
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         raise RowError(_("Enter a month as YYYY-MM, for example 2026-10."))
@@ -120,30 +92,13 @@ def parse_month(value, *, today: dt.date) -> dt.date:
 
 
 def parse_profit(value) -> Decimal:
-    """A profit in yuan: a number (text such as ``"12.34"``, or a JSON number), not negative,
-    at most 2 decimals (``"12.340"`` is 12.34) and at most 10 digits before the point."""
-    _required(value)
-    not_a_number = RowError(_("Enter a number, for example 12.34."))
-    if isinstance(value, str):
-        if not _NUMBER.match(value.strip()):
-            raise not_a_number
-        amount = Decimal(value.strip())
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise not_a_number from None
-        if not amount.is_finite():
-            raise not_a_number
-    else:
-        raise not_a_number
-    if amount < 0:
-        raise RowError(_("A profit cannot be negative."))
-    if amount.adjusted() >= _MAX_WHOLE_DIGITS:
-        raise RowError(_("Enter at most %(digits)d digits before the decimal point.") % {"digits": _MAX_WHOLE_DIGITS})
-    if amount != amount.quantize(_CENT):
-        raise RowError(_("Enter at most 2 decimal places."))
-    return amount.quantize(_CENT) + 0  # + 0: "-0" is 0.00
+    """A profit in yuan: not negative, at most 2 decimals and 10 digits before the point."""
+    return parse_amount(
+        value,
+        negative=_("A profit cannot be negative."),
+        not_a_number=_("Enter a number, for example 12.34."),
+        whole_digits=_MAX_WHOLE_DIGITS,
+    )
 
 
 def check_installed(terminal: Terminal, month: dt.date) -> None:
@@ -210,19 +165,7 @@ class Plan:
 
 def check_batch(rows) -> None:
     """The batch itself: a non-empty list of at most ``MAX_ROWS`` rows."""
-    if not isinstance(rows, list):
-        raise ProfitBatchInvalid(
-            _('Send a JSON list of rows: [{"terminal_serial", "month", "profit"}, ...].'), code="not_a_list"
-        )
-    if not rows:
-        raise ProfitBatchInvalid(_("The list is empty: send at least one row."), code="empty")
-    if len(rows) > MAX_ROWS:
-        raise ProfitBatchInvalid(
-            _("A batch holds at most %(max)d rows; this one has %(count)d. Send it in parts.")
-            % {"max": MAX_ROWS, "count": len(rows)},
-            code="too_many_rows",
-            extra={"max_rows": MAX_ROWS},
-        )
+    batches.check_batch(rows, max_rows=MAX_ROWS, shape='[{"terminal_serial", "month", "profit"}, ...]')
 
 
 def plan_profit_rows(

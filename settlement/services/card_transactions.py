@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
@@ -28,11 +28,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from merchants.models import Merchant
+from workplace import batches
+from workplace.batches import BatchInvalid, RowError, RowsInvalid, required
+from workplace.batches import parse_amount as batch_amount
 from workplace.calendar import SHANGHAI
-from workplace.exceptions import ApplicationError, Conflict, NotPermitted
+from workplace.exceptions import Conflict, NotPermitted
 from workplace.roles import Role, has_role
 
 from ..models import CardTransaction
@@ -43,54 +45,27 @@ MAX_ROWS = 5000
 FIELDS = ("merchant", "date", "amount", "reference")
 PERMISSION = "settlement.add_cardtransaction"
 
-_CENT = Decimal("0.01")
 _MAX_WHOLE_DIGITS = 10
-_NUMBER = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
-class CardRowsInvalid(ApplicationError):
-    """One or more rows are wrong; ``rows`` says which and why. Nothing saved."""
-
-    default_code = "invalid_rows"
-
-    def __init__(self, rows: list[dict]):
-        count = len(rows)
-        message = ngettext(
-            "%(count)d row is invalid; nothing was saved.", "%(count)d rows are invalid; nothing was saved.", count
-        ) % {"count": count}
-        super().__init__(message, extra={"rows": rows})
-        self.rows = rows
-
-
-class CardBatchInvalid(ApplicationError):
-    """The batch as a whole is wrong (not a list, empty, too large). Nothing saved."""
-
-
-class RowError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The batch's errors (workplace.batches), under this module's names.
+CardRowsInvalid = RowsInvalid
+CardBatchInvalid = BatchInvalid
 
 
 # --- one field at a time ----------------------------------------------------------------------
 
 
-def _required(value):
-    if value is None or value == "":
-        raise RowError(_("This field is required."))
-    return value
-
-
 def parse_merchant(value) -> int:
-    _required(value)
+    required(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
         raise RowError(_("Enter a merchant id (a whole number)."))
     return value
 
 
 def parse_date(value, *, today: dt.date) -> dt.date:
-    _required(value)
+    required(value)
     day = None
     if isinstance(value, str) and _DATE.match(value):
         try:
@@ -106,32 +81,16 @@ def parse_date(value, *, today: dt.date) -> dt.date:
 
 def parse_amount(value) -> Decimal:
     """Yuan consumed: not negative, at most 2 decimals and 10 digits before the point."""
-    _required(value)
-    not_a_number = RowError(_("Enter an amount, for example 1234.50."))
-    if isinstance(value, str):
-        if not _NUMBER.match(value.strip()):
-            raise not_a_number
-        amount = Decimal(value.strip())
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise not_a_number from None
-        if not amount.is_finite():
-            raise not_a_number
-    else:
-        raise not_a_number
-    if amount < 0:
-        raise RowError(_("An amount cannot be negative."))
-    if amount.adjusted() >= _MAX_WHOLE_DIGITS:
-        raise RowError(_("Enter at most %(digits)d digits before the decimal point.") % {"digits": _MAX_WHOLE_DIGITS})
-    if amount != amount.quantize(_CENT):
-        raise RowError(_("Enter at most 2 decimal places."))
-    return amount.quantize(_CENT) + 0
+    return batch_amount(
+        value,
+        negative=_("An amount cannot be negative."),
+        not_a_number=_("Enter an amount, for example 1234.50."),
+        whole_digits=_MAX_WHOLE_DIGITS,
+    )
 
 
 def parse_reference(value) -> str:
-    _required(value)
+    required(value)
     if not isinstance(value, str):
         raise RowError(_("Enter the reference as text."))
     value = value.strip()
@@ -175,19 +134,7 @@ class Plan:
 
 
 def check_batch(rows) -> None:
-    if not isinstance(rows, list):
-        raise CardBatchInvalid(
-            _('Send a JSON list of rows: [{"merchant", "date", "amount", "reference"}, ...].'), code="not_a_list"
-        )
-    if not rows:
-        raise CardBatchInvalid(_("The list is empty: send at least one row."), code="empty")
-    if len(rows) > MAX_ROWS:
-        raise CardBatchInvalid(
-            _("A batch holds at most %(max)d rows; this one has %(count)d. Send it in parts.")
-            % {"max": MAX_ROWS, "count": len(rows)},
-            code="too_many_rows",
-            extra={"max_rows": MAX_ROWS},
-        )
+    batches.check_batch(rows, max_rows=MAX_ROWS, shape='[{"merchant", "date", "amount", "reference"}, ...]')
 
 
 def plan_card_rows(rows: Sequence, *, today: dt.date | None = None, lock: bool = False) -> Plan:
