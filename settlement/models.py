@@ -170,3 +170,176 @@ class CardTransaction(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class SettlementRuleSet(models.Model):
+    """The dated settlement rules (SPEC.md §8, seed 001): the launch promotion — commission
+    multiplied by ``promotion_factor`` for a merchant's first ``promotion_months`` after signing,
+    when it signed inside the window — and grade A's relative discount. A change is a new row."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    promotion_window_from = models.DateField(_("promotion signing window from"))
+    promotion_window_to = models.DateField(_("promotion signing window to"))
+    promotion_months = models.PositiveSmallIntegerField(_("promotion months"), default=3)
+    promotion_factor = models.DecimalField(
+        _("promotion factor"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    grade_a_discount = models.DecimalField(
+        _("grade A discount"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.05"),
+        help_text=_("Relative: 0.05 turns a 10.00 % rate into 9.50 %."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("settlement rule set")
+        verbose_name_plural = _("settlement rule sets")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promotion_window_to__gte=models.F("promotion_window_from")),
+                name="settlement_rules_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.effective_from)
+
+
+class StatementStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    PAYABLE = "payable", _("payable")
+    PAID = "paid", _("paid")
+    # Finance holds a payable statement's payout (e.g. a pending investigation); releasing it
+    # makes it payable again. The figures never change once payable.
+    HELD = "held", _("held")
+
+
+class Statement(models.Model):
+    """A merchant's settlement statement of day T (结算单, T+15)."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="statements"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    commission = models.DecimalField(_("commission"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    net = models.DecimalField(_("net"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    payable_on = models.DateField(_("payable on"))
+    status = models.CharField(_("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.OPEN)
+    rate = models.DecimalField(_("commission rate"), max_digits=6, decimal_places=4, null=True, blank=True)
+    promotion_applied = models.BooleanField(_("promotion applied"), default=False)
+    discount_applied = models.BooleanField(_("grade A discount applied"), default=False)
+    rule_set = models.ForeignKey(
+        SettlementRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("settlement statement")
+        verbose_name_plural = _("settlement statements")
+        ordering = ["-period_end", "merchant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "period_start"], name="statement_merchant_day"),
+        ]
+        indexes = [models.Index(fields=["status", "period_end"], name="statement_status_day")]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.period_start}"
+
+
+class LineKind(models.TextChoices):
+    TRANSACTION = "transaction", _("card transaction")
+    DISPUTE_RELEASE = "dispute_release", _("released dispute amount")
+    DISPUTE_HOLD = "dispute_hold", _("amount held for a dispute")
+    LATE_CORRECTION = "late_correction", _("late correction")
+
+
+class StatementLine(models.Model):
+    """One line of a statement: a card transaction of its day, a dispute's held or released
+    amount, or a transaction of an already payable day carried onto this statement."""
+
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.PROTECT, related_name="lines"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices)
+    day = models.DateField(_("day"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    rate = models.DecimalField(_("commission rate"), max_digits=6, decimal_places=4)
+    transaction = models.ForeignKey(
+        CardTransaction, verbose_name=_("card transaction"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    dispute = models.ForeignKey(
+        "settlement.SettlementDispute",
+        verbose_name=_("dispute"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
+
+    class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        ordering = ["statement_id", "day", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transaction"], condition=Q(transaction__isnull=False), name="statement_line_transaction_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class SettlementDispute(models.Model):
+    """An amount of a merchant's day under dispute: held out of that day's statement until
+    finance closes it, then entering the statement of the closing day."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="settlement_disputes"
+    )
+    day = models.DateField(_("day"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    close_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("settlement dispute")
+        verbose_name_plural = _("settlement disputes")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_dispute_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["merchant", "day"], name="settlement_dispute_day")]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.day} {self.amount}"
