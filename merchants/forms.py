@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ApplicationStatus, Category, DocumentKind, EntityType, Segment
 
@@ -256,9 +257,10 @@ class MultipleFileField(forms.FileField):
 
 class SiteVisitForm(BootstrapMixin, forms.Form):
     visited_on = forms.DateField(
-        label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=pgettext_lazy("site visit", "Visited on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(label=pgettext_lazy("site visit", "Notes"), widget=forms.Textarea(attrs={"rows": 4}))
     media = MultipleFileField(label=_("Photos and videos"), required=False)
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workplace.workflow import StatusChange
 
@@ -282,7 +283,7 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
     )
-    step = models.PositiveSmallIntegerField(_("step"))
+    step = models.PositiveSmallIntegerField(pgettext_lazy("complaint", "step"))
     round = models.PositiveSmallIntegerField(_("round"))
     dispute_level = models.PositiveSmallIntegerField(_("dispute level"), default=1)
     action = models.CharField(_("action"), max_length=30, choices=EventAction.choices)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     SATISFIED_ANSWERS,
@@ -27,7 +28,7 @@ class Investigation(models.Model):
     )
     round = models.PositiveSmallIntegerField(_("round"))
     valid = models.BooleanField(_("valid"))
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(pgettext_lazy("complaint", "findings"))
     department = models.ForeignKey(
         "workplace.Department",
         verbose_name=_("responsible department"),
@@ -180,7 +181,7 @@ class Arbitration(models.Model):
     panel = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("panel members"), blank=True, related_name="arbitration_panels"
     )
-    decision = models.TextField(_("decision"), blank=True)
+    decision = models.TextField(pgettext_lazy("complaint", "decision"), blank=True)
     published = models.BooleanField(_("published to the merchant"), default=False)
     # Level 3.
     body = models.CharField(_("arbitration body"), max_length=200, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -161,8 +162,8 @@ class SiteVisitSerializer(serializers.ModelSerializer):
 
 
 class SiteVisitInputSerializer(serializers.Serializer):
-    visited_on = serializers.DateField(label=_("visited on"))
-    notes = serializers.CharField(label=_("notes"))
+    visited_on = serializers.DateField(label=pgettext_lazy("site visit", "visited on"))
+    notes = serializers.CharField(label=pgettext_lazy("site visit", "notes"))
     media = serializers.ListField(
         label=_("photos and videos"), child=serializers.FileField(allow_empty_file=False), required=False, default=list
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .application import Application
 from .choices import visit_media_upload_to
@@ -16,8 +17,8 @@ class SiteVisit(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="site_visits"
     )
-    visited_on = models.DateField(_("visited on"))
-    notes = models.TextField(_("notes"))
+    visited_on = models.DateField(pgettext_lazy("site visit", "visited on"))
+    notes = models.TextField(pgettext_lazy("site visit", "notes"))
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="+"
     )
