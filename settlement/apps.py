@@ -27,7 +27,8 @@ class SettlementConfig(AppConfig):
         from workplace.rules import register_dated_rule
 
         from . import signals
-        from .models import DepositRuleSet
+        from .models import CreditRuleSet, DepositRuleSet
 
         register_dated_rule(DepositRuleSet)
+        register_dated_rule(CreditRuleSet)
         signals.connect()

@@ -343,3 +343,86 @@ class SettlementDispute(models.Model):
 
     def __str__(self):
         return f"{self.merchant_id} {self.day} {self.amount}"
+
+
+class CreditRuleSet(models.Model):
+    """The dated credit-rating rules (SPEC.md §8): the starting score, each factor's points,
+    the caps, the clamp and the grade thresholds, in force from ``effective_from`` until a
+    later set. A change is a new row, never an edit."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    window_months = models.PositiveSmallIntegerField(_("months looked back"), default=12)
+    start = models.SmallIntegerField(_("starting score"), default=80)
+    valid_complaint = models.SmallIntegerField(_("points per valid complaint"), default=-10)
+    rejected_solution = models.SmallIntegerField(_("points per rejected solution"), default=-5)
+    unsatisfied_survey = models.SmallIntegerField(_("points per unsatisfied survey"), default=-5)
+    held_settlement = models.SmallIntegerField(_("points per settlement held for a dispute"), default=-5)
+    satisfied_survey = models.SmallIntegerField(_("points per satisfied survey"), default=2)
+    satisfied_survey_cap = models.SmallIntegerField(_("cap of the satisfied surveys' points"), default=10)
+    full_deposit = models.SmallIntegerField(_("points for a full deposit held"), default=5)
+    tenure_year = models.SmallIntegerField(_("points per full year since signing"), default=2)
+    tenure_cap = models.SmallIntegerField(_("cap of the tenure points"), default=10)
+    minimum = models.SmallIntegerField(_("lowest score"), default=0)
+    maximum = models.SmallIntegerField(_("highest score"), default=100)
+    grade_a_from = models.SmallIntegerField(_("grade A from"), default=90)
+    grade_b_from = models.SmallIntegerField(_("grade B from"), default=75)
+    grade_c_from = models.SmallIntegerField(_("grade C from"), default=60)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit rule set")
+        verbose_name_plural = _("credit rule sets")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum__lt=models.F("maximum"))
+                & Q(grade_a_from__gt=models.F("grade_b_from"))
+                & Q(grade_b_from__gt=models.F("grade_c_from")),
+                name="credit_rules_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfied_survey_cap__gte=0, tenure_cap__gte=0, window_months__gte=1),
+                name="credit_rules_caps_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.effective_from)
+
+
+class CreditGrade(models.TextChoices):
+    A = "A", _("Grade A")
+    B = "B", _("Grade B")
+    C = "C", _("Grade C")
+    D = "D", _("Grade D")
+
+
+class CreditRating(models.Model):
+    """A merchant's monthly credit rating (信用评级, SPEC.md §8), in force from ``as_of`` (the
+    first day of the month it is computed for) and computed from the ``window_months`` before
+    it. ``factors`` keeps how it was reached: ``[{"code", "count", "points"}]`` (the codes are
+    ``settlement.credit.FACTORS``; shown in the reader's language). Never rewritten: one
+    rating per merchant and month, a recompute of a rated month leaves it as it was."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="credit_ratings"
+    )
+    as_of = models.DateField(_("as of"))
+    score = models.SmallIntegerField(_("score"))
+    grade = models.CharField(_("grade"), max_length=1, choices=CreditGrade.choices)
+    factors = models.JSONField(_("factors"), default=list)
+    rule_set = models.ForeignKey(CreditRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("credit rating")
+        verbose_name_plural = _("credit ratings")
+        ordering = ["-as_of", "merchant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "as_of"], name="credit_rating_merchant_month"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="credit_rating_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.as_of} {self.grade}"
