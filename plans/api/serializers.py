@@ -271,3 +271,37 @@ class ProgressSerializer(serializers.Serializer):
         help_text=_("Scoped: a recruiter's own row, a head's department, everyone for the company's managers."),
     )
     gaps = GapSerializer(many=True, help_text=_("Districts and counties of the plan's region with no merchant signed."))
+
+
+# --- recommendations (documents and renders plans.recommendations) --------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["district", "segment", "category", "class", "recency"],
+        help_text=_(
+            "What the reason is about: the plan's gap in the district, segment or category, the class, recency."
+        ),
+    )
+    text = serializers.CharField(help_text=_("The reason in words, in the caller's language."))
+    points = serializers.IntegerField(help_text=_("What it adds to the score."))
+
+
+class RecommendationSerializer(serializers.Serializer):
+    """One prospect on a recruiter's list, with the reasons it ranks where it does."""
+
+    merchant = serializers.IntegerField(source="prospect.id")
+    name = serializers.CharField(source="prospect.name")
+    district = serializers.CharField(source="prospect.district")
+    segment = serializers.ChoiceField(source="prospect.segment", choices=Segment.choices)
+    category = serializers.ChoiceField(source="prospect.category", choices=Category.choices)
+    recruiter = serializers.IntegerField(
+        source="prospect.recruiter_id", allow_null=True, help_text=_("The owning recruiter; null: not yet assigned.")
+    )
+    expected_class = serializers.CharField(
+        allow_null=True, help_text=_("“I”, “II” or “III”, from the latest star evaluation; null: none yet.")
+    )
+    last_activity = serializers.DateTimeField(source="prospect.last_activity")
+    days_since_activity = serializers.IntegerField()
+    score = serializers.IntegerField(help_text=_("The sum of the reasons' points; the list is ranked by it."))
+    reasons = ReasonSerializer(many=True)

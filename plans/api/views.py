@@ -5,19 +5,23 @@ Who: every staff member reads plans, regions and a plan's progress (its per-recr
 scoped by role); recruitment heads, the operations director, the general manager and
 admins create and edit plans. Merchants get 403. Plans are not deleted through the API:
 they are edited, and the audit trail keeps each change.
+
+``/api/v1/recommendations/`` (API.md "Alliance activities", SPEC.md §9): recruiters,
+recruitment heads and the company-wide managers; everyone else (merchants, customer
+service, department heads) 403.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from workplace.api.parsers import JSONParser
 
-from .. import selectors, services
+from .. import recommendations, selectors, services
 from ..models import Region
 from . import serializers as s
 
@@ -123,3 +127,45 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = s.RegionSerializer
     filter_backends: list = []
     queryset = Region.objects.order_by("code")
+
+
+class AsksForRecommendations(permissions.BasePermission):
+    message = gettext_lazy("Only recruiters and their managers see recommendations.")
+
+    def has_permission(self, request, view):
+        return recommendations.may_ask(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["plans"],
+        summary="A recruiter's prospects ranked, each with the reasons it ranks where it does",
+        description=(
+            "The prospects of the recruiter (the caller, or ?recruiter=: a recruitment head names one of its "
+            "department, the company-wide managers anyone) ranked by the open gaps of the plan in force in "
+            "which the recruiter holds a quota (district, segment, category), the expected class from the "
+            "latest star evaluation and how recently the prospect was active. The list holds the recruiter's "
+            "own prospects and the unassigned ones in that plan's area."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "recruiter",
+                int,
+                description="Whose list (a user id); the caller by default. Required for the company-wide managers.",
+            )
+        ],
+        responses=s.RecommendationSerializer(many=True),
+    )
+)
+class RecommendationViewSet(viewsets.GenericViewSet):
+    """``GET /api/v1/recommendations/`` (plans.recommendations)."""
+
+    permission_classes = [AsksForRecommendations]
+    serializer_class = s.RecommendationSerializer
+    filter_backends: list = []
+
+    def list(self, request, *args, **kwargs):
+        recruiter = recommendations.subject_of(request.user, request.query_params.get("recruiter"))
+        ranked = recommendations.recommendations_for(recruiter, reader=request.user).results
+        page = self.paginate_queryset(ranked)
+        return self.get_paginated_response(s.RecommendationSerializer(page, many=True).data)
