@@ -50,7 +50,7 @@ class ReferralShareAdmin(admin.ModelAdmin):
 class PointEntryAdmin(admin.ModelAdmin):
     list_display = ("merchant", "points", "reason", "activity", "created_at")
     list_filter = ("reason",)
-    raw_id_fields = ("merchant", "activity", "referral")
+    raw_id_fields = ("merchant", "activity", "referral", "survey", "fee_credit")
 
     # Points are a ledger: a correction is a new entry.
     def has_change_permission(self, request, obj=None):

@@ -34,8 +34,14 @@ class AllianceConfig(AppConfig):
     navigation: list = []
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from complaints.models import FollowUpVisit
         from workplace.rules import register_dated_rule
 
+        from . import points
         from .models import ReferralShare
 
         register_dated_rule(ReferralShare)
+        # +1 credit point per satisfied survey (SPEC.md §9), one entry per survey.
+        post_save.connect(points.survey_recorded, sender=FollowUpVisit, dispatch_uid="alliance_survey_points")

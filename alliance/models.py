@@ -149,6 +149,8 @@ class PointReason(models.TextChoices):
     PARTICIPATION = "participation", _("Taking part in an activity")
     WITHDRAWAL = "withdrawal", _("Withdrawing from an activity")
     REFERRAL = "referral", _("A referred customer who spent")
+    SURVEY = "survey", _("A satisfied survey")
+    POS_FEE = "pos_fee", _("Redeemed: one month's POS service fee")
 
 
 class PointEntry(models.Model):
@@ -165,6 +167,24 @@ class PointEntry(models.Model):
     )
     referral = models.ForeignKey(
         Referral, verbose_name=_("referral"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # One entry per satisfied survey (the visit of a complaint's follow-up, SPEC §4 step 6).
+    survey = models.OneToOneField(
+        "complaints.FollowUpVisit",
+        verbose_name=_("survey"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A redemption: the month of a terminal's POS service fee it paid (compensation's record).
+    fee_credit = models.OneToOneField(
+        "compensation.PosFeeCredit",
+        verbose_name=_("POS service fee credit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

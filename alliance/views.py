@@ -1,8 +1,13 @@
-"""The alliance's HTML pages: the merchant portal's joint activities (``/alliance/``)."""
+"""The alliance's HTML pages (``/alliance/``): the merchant portal's joint activities, and a
+merchant's credit points with the redemption of 50 of them for a month's POS service fee
+(the merchant's own in the portal; staff, the merchants they see)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,8 +15,8 @@ from django.views.decorators.http import require_POST
 from merchants.views.common import merchant_required
 from workplace.exceptions import ApplicationError
 
-from . import selectors, services
-from .models import Participation
+from . import redemptions, selectors, services
+from .models import Participation, PointEntry
 
 
 @merchant_required
@@ -38,3 +43,47 @@ def portal_answer(request, pk: int, answer: str):
     else:
         messages.success(request, _("Your answer is recorded."))
     return redirect("alliance:portal_activities")
+
+
+@login_required
+def merchant_points(request, pk: int):
+    """A merchant's credit points, their history, and (for those who may) the redemption of
+    50 points for one month's POS service fee of one of its terminals."""
+    merchant = redemptions.redeemable_merchant(user=request.user, merchant_id=pk)
+    if merchant is None:
+        raise Http404
+    may_redeem = True
+    try:
+        redemptions.check_may_redeem(request.user)
+    except ApplicationError:
+        may_redeem = False
+    if request.method == "POST":
+        if not may_redeem:
+            raise PermissionDenied
+        try:
+            redemptions.pos_fee_redeem(
+                by=request.user,
+                merchant=merchant,
+                terminal=request.POST.get("terminal"),
+                month=request.POST.get("month", ""),
+            )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("50 points redeemed: the month's POS service fee counts as paid."))
+        return redirect("alliance:merchant_points", pk=merchant.pk)
+    entries = (
+        PointEntry.objects.filter(merchant=merchant)
+        .select_related("activity", "fee_credit__terminal")
+        .order_by("-created_at", "-id")
+    )
+    entries = list(entries)
+    context = {
+        "merchant": merchant,
+        "entries": entries,
+        "balance": sum(entry.points for entry in entries),
+        "needed": redemptions.POS_FEE_POINTS,
+        "may_redeem": may_redeem,
+        "terminals": merchant.terminals.filter(removed_on__isnull=True).order_by("serial"),
+    }
+    return render(request, "alliance/merchant_points.html", context)

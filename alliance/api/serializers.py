@@ -155,11 +155,20 @@ class StatementSerializer(serializers.Serializer):
 
 class PointEntrySerializer(serializers.Serializer):
     points = serializers.IntegerField()
-    reason = serializers.CharField(help_text="participation, withdrawal or referral.")
+    reason = serializers.CharField(help_text="participation, withdrawal, referral, survey or pos_fee (a redemption).")
     reason_label = serializers.CharField(source="get_reason_display")
     activity = serializers.IntegerField(source="activity_id", allow_null=True)
     referral = serializers.IntegerField(source="referral_id", allow_null=True)
+    survey = serializers.IntegerField(source="survey_id", allow_null=True, help_text="The follow-up visit surveyed.")
+    terminal = serializers.SerializerMethodField(help_text="A redemption: the terminal whose fee it paid.")
+    month = serializers.SerializerMethodField(help_text="A redemption: the month it paid (YYYY-MM).")
     created_at = serializers.DateTimeField()
+
+    def get_terminal(self, entry) -> int | None:
+        return entry.fee_credit.terminal_id if entry.fee_credit_id else None
+
+    def get_month(self, entry) -> str | None:
+        return entry.fee_credit.month.strftime("%Y-%m") if entry.fee_credit_id else None
 
 
 class PointsSerializer(serializers.Serializer):

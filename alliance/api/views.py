@@ -170,6 +170,8 @@ class MerchantPointsView(APIView):
         merchant = selectors.merchants_for_user(request.user).filter(pk=pk).first()
         if merchant is None:
             raise Http404
-        entries = list(PointEntry.objects.filter(merchant=merchant).order_by("-created_at", "-id"))
+        entries = list(
+            PointEntry.objects.filter(merchant=merchant).select_related("fee_credit").order_by("-created_at", "-id")
+        )
         data = {"merchant": merchant.pk, "balance": sum(e.points for e in entries), "entries": entries}
         return Response(s.PointsSerializer(data).data)

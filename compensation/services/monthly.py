@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from commissions.selectors import merchants_with_pos_fee_waiver
@@ -22,7 +22,7 @@ from workplace.models import StaffProfile
 from workplace.roles import Role, users_with_role
 
 from .. import rules as pay_rules
-from ..models import Adjustment, ItemKind, PayProfile, ProfitRecord
+from ..models import Adjustment, ItemKind, PayProfile, PosFeeCredit, ProfitRecord
 from .lines import Lines
 from .ownership import load_stints, owner_on
 from .periods import Period, local_range
@@ -132,18 +132,29 @@ def compute_monthly(period: Period, rules) -> Lines:
     # §5.3 POS shortfall: terminals assessed this month whose merchant pays no service
     # fee, with a profit under the minimum (no record: no profit), not removed before the
     # month's end; charged to the merchant's owner on the month's last day unless a
-    # waiver covers it.
+    # waiver covers it or the month's fee is credited as paid (``PosFeeCredit``, e.g.
+    # redeemed with the merchant's credit points, SPEC §9) — read in the same query.
     installed_by = pay_rules.add_months(first, -rules.pos_grace_months)
     profit = ProfitRecord.objects.filter(terminal=OuterRef("pk"), month=first).values("profit")[:1]
     money_field = DecimalField(max_digits=12, decimal_places=2)
     candidates = (
         Terminal.objects.filter(pays_service_fee=False, installed_on__lte=installed_by)
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=last))
-        .annotate(month_profit=Coalesce(Subquery(profit, output_field=money_field), Value(None, money_field)))
+        .annotate(
+            month_profit=Coalesce(Subquery(profit, output_field=money_field), Value(None, money_field)),
+            fee_credited=Exists(PosFeeCredit.objects.filter(terminal=OuterRef("pk"), month=first)),
+        )
         .filter(Q(month_profit__isnull=True) | Q(month_profit__lt=rules.pos_min_profit))
         .order_by("merchant_id", "serial")
         .values_list(
-            "pk", "serial", "installed_on", "month_profit", "merchant_id", "merchant__name", "merchant__recruiter_id"
+            "pk",
+            "serial",
+            "installed_on",
+            "month_profit",
+            "merchant_id",
+            "merchant__name",
+            "merchant__recruiter_id",
+            "fee_credited",
         )
     )
     candidates = list(candidates)
@@ -151,7 +162,8 @@ def compute_monthly(period: Period, rules) -> Lines:
         merchant_ids = sorted({row[4] for row in candidates})
         waived = merchants_with_pos_fee_waiver(last, merchant_ids=merchant_ids)
         stints = load_stints({(row[4], row[6]) for row in candidates})
-        for terminal_id, serial, installed_on, month_profit, merchant_id, merchant_name, _recruiter in candidates:
+        for row in candidates:
+            terminal_id, serial, installed_on, month_profit, merchant_id, merchant_name, _recruiter, credited = row
             if not pay_rules.is_assessed(installed_on, first, rules):
                 continue
             owner = owner_on(stints[merchant_id], last)
@@ -165,13 +177,14 @@ def compute_monthly(period: Period, rules) -> Lines:
                 "profit_recorded": month_profit is not None,
                 "minimum": str(rules.pos_min_profit),
             }
-            if merchant_id in waived:
+            if merchant_id in waived or credited:
                 lines[owner].add(
                     None,
                     ItemKind.POS_EXEMPT,
                     amount=Decimal(0),
                     source=("merchants.terminal", terminal_id),
-                    waived=True,
+                    waived=merchant_id in waived,
+                    fee_credited=credited,
                     **details,
                 )
                 continue
