@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import OuterRef, Subquery
+
 from .models import CreditRating
 
 
@@ -20,12 +22,12 @@ def grades_on(merchant_ids: Iterable[int], day: dt.date) -> dict[int, str]:
     ids = list(set(merchant_ids))
     if not ids:
         return {}
-    rows = (
-        CreditRating.objects.filter(merchant_id__in=ids, as_of__lte=day)
-        .order_by("merchant_id", "-as_of")
-        .distinct("merchant_id")
-        .values_list("merchant_id", "grade")
+    latest = (
+        CreditRating.objects.filter(merchant_id=OuterRef("merchant_id"), as_of__lte=day)
+        .order_by("-as_of")
+        .values("as_of")[:1]
     )
+    rows = CreditRating.objects.filter(merchant_id__in=ids, as_of=Subquery(latest)).values_list("merchant_id", "grade")
     return dict(rows)
 
 
