@@ -33,6 +33,7 @@ urlpatterns = [
     path("commissions/", include("commissions.urls")),
     path("complaints/", include("complaints.urls")),
     path("compensation/", include("compensation.urls")),
+    path("plans/", include("plans.urls")),
     path("settlement/", include("settlement.urls")),
     path("alliance/", include("alliance.urls")),
     path("dashboards/", include("dashboards.urls")),

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from workplace.navigation import NavItem
+from workplace.roles import COMPANY_WIDE_ROLES, Role
+
 _READ = [
     "plans.view_region",
     "plans.view_plan",
@@ -41,4 +44,12 @@ class PlansConfig(AppConfig):
         "recruitment_head": [*_READ, *_WRITE],
         "recruiter": _READ,
     }
-    navigation: list = []
+    navigation = [
+        NavItem(
+            label=_("Recommendations"),
+            url_name="plans:recommendations",
+            roles=frozenset(COMPANY_WIDE_ROLES | {Role.RECRUITER, Role.RECRUITMENT_HEAD}),
+            order=12,
+            description=_("The prospects most worth a recruiter's time, ranked, with the reasons."),
+        ),
+    ]
