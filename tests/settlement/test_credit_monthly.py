@@ -185,3 +185,16 @@ def test_it_rates_a_month_in_constant_queries(recruiter, customer_service, finan
     grow()
     in_force(CreditRuleSet)  # the rule table is read once per process, then from memory
     queries.assert_constant(lambda: credit_rate_month(as_of=next(months)), grow, expected=9)
+
+
+def test_the_task_rates_the_month_that_starts(recruiter):
+    from settlement.tasks import rate_merchants
+
+    merchant = signed_merchant(recruiter=recruiter, signed_at=_at(2026, 1, 5))
+    assert rate_merchants() == 1  # the frozen day is 2026-09-20: September is rated
+    assert rate_merchants() == 0
+    assert rate_merchants("2026-10-17") == 1
+    assert set(CreditRating.objects.filter(merchant=merchant).values_list("as_of", flat=True)) == {
+        SEPTEMBER,
+        dt.date(2026, 10, 1),
+    }
