@@ -104,14 +104,13 @@ def prepare(env: dict) -> str:
     call_command("migrate", verbosity=0)
     cache.clear()
 
-    from rest_framework.authtoken.models import Token
-
+    from workplace.api.tokens import issue_token
     from workplace.models import Department
     from workplace.services import user_create
 
     department = Department.objects.create(code="recruitment0", name="招商一部")
     recruiter = user_create(username="recruiter", role="recruiter", password="x", department=department)
-    token = Token.objects.create(user=recruiter).key
+    token = issue_token(recruiter)[0]
     connections.close_all()
     return token
 

@@ -40,3 +40,10 @@ class WorkplaceConfig(AppConfig):
 
         # Not tied to one sender: permissions of apps migrated after this one must exist.
         post_migrate.connect(roles.sync_role_permissions_after_migrate)
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from .api.tokens import revoke_on_password_change
+
+        post_save.connect(revoke_on_password_change, sender=get_user_model(), dispatch_uid="workplace-token-revoke")

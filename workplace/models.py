@@ -153,3 +153,30 @@ class DemoDataset(models.Model):
 
     def __str__(self):
         return self.app_label
+
+
+class ApiToken(models.Model):
+    """An API token (``Authorization: Token <key>``), one per login, with a lifetime.
+
+    Only the key's SHA-256 digest is stored, so a copy of the database holds no usable
+    token; the first characters (``prefix``) let the user tell their tokens apart. A token
+    is revoked by deleting it: by its user (the token list), by logging out with it, and
+    all of a user's at once when their password changes.
+    """
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="api_token_user")]
+
+    def __str__(self):
+        return f"{self.prefix}…"

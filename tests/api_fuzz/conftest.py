@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import TestCase, override_settings
-from rest_framework.authtoken.models import Token
 
 from merchants import services as merchant_services
 from merchants.models import ApplicationStatus, Category, Merchant, MerchantStatus
@@ -27,6 +26,7 @@ from tests.factories.complaints import make_complaint, quality_team
 from tests.factories.merchants import ApplicationFactory, TerminalFactory, complete_documents
 from tests.factories.scoring import WORKED_EXAMPLE
 from tests.factories.workplace import DepartmentFactory, make_user
+from workplace.api.tokens import issue_token
 
 
 @pytest.fixture(scope="session")
@@ -331,6 +331,6 @@ def fuzz_world(django_db_setup, django_db_blocker, fuzz_media_root):
             ids = build_world(users)
         headers = {"anonymous": {}}
         for name, user in users.items():
-            headers[name] = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+            headers[name] = {"Authorization": f"Token {issue_token(user)[0]}"}
         yield {"ids": ids, "headers": headers, "users": users}
         transaction.set_rollback(True)

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories.workplace import make_user
 from workplace import rules
+from workplace.api.tokens import issue_token
 from workplace.models import CalendarOverride, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +26,13 @@ EXPECTED_COLD_DUE_DATE_QUERIES = 3
 @pytest.fixture
 def token_client(recruiter):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=recruiter).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(recruiter)[0]}")
     return client
 
 
 def _grower(recruiter, answers, django_capture_on_commit_callbacks):
     def grow():
-        Token.objects.create(user=make_user("recruiter"))
+        issue_token(make_user("recruiter"))
         recruiter.groups.add(Group.objects.get_or_create(name=f"extra-{Group.objects.count()}")[0])
         # committed (so the cache is invalidated): an override outside the span, one inside
         # it that changes nothing, a published year

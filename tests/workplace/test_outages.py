@@ -127,7 +127,7 @@ def test_the_token_endpoint_answers_as_usual_with_the_cache_down(
         issued = api_client.post(TOKEN_URL, {"username": recruiter.username, "password": password}, format="json")
         refused = api_client.post(TOKEN_URL, {"username": recruiter.username, "password": "nope"}, format="json")
     assert issued.status_code == 200, issued.content
-    assert set(issued.json()) == {"token"} and len(issued.json()["token"]) == 40
+    assert set(issued.json()) == {"token", "expires_at"} and len(issued.json()["token"]) == 64
     assert refused.status_code == 400
     assert refused.json()["code"] == "invalid_credentials"
     assert "cache unavailable, throttle" in caplog.text

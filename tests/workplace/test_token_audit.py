@@ -3,11 +3,11 @@ and from the client's address by the trusted-proxy rule, as a session's are."""
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from merchants.models import Application
 from tests.merchants.test_api_applications import PROFILE
+from workplace.api.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ URL = "/api/v1/applications/"
 @pytest.fixture
 def token_client(merchant_user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=merchant_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(merchant_user)[0]}")
     return client
 
 

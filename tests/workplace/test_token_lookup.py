@@ -4,11 +4,10 @@ changed role counts from the next call."""
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories.workplace import make_user
-from workplace.api.tokens import token_user
+from workplace.api.tokens import issue_token, token_user
 from workplace.roles import roles_of
 
 pytestmark = pytest.mark.django_db
@@ -17,34 +16,34 @@ DUE = "/api/v1/calendar/due-date/"
 QUERY = {"start": "2026-09-30", "working_days": 3}
 
 
-def client_with(token):
+def client_with(key):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 
 def test_it_reads_the_user_and_roles_in_one_query(recruiter, django_assert_num_queries):
-    token = Token.objects.create(user=recruiter)
+    key, token = issue_token(recruiter)
     recruiter.groups.add(Group.objects.get_or_create(name="not-a-role")[0])
     with django_assert_num_queries(1):
-        user, found = token_user(token.key)
+        user, found = token_user(key)
         assert roles_of(user) == {"recruiter"}
-    assert (user, found.key, found.user) == (recruiter, token.key, recruiter)
-    assert found.created == token.created  # read on use
+    assert (user, found.pk, found.user) == (recruiter, token.pk, recruiter)
+    assert found.expires_at == token.expires_at
 
 
 def test_a_user_in_no_group_has_no_role(db):
     user = make_user("recruiter")
     user.groups.clear()
-    token = Token.objects.create(user=user)
-    response = client_with(token).get(DUE, QUERY)
+    key, _token = issue_token(user)
+    response = client_with(key).get(DUE, QUERY)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
 
 def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
-    token = Token.objects.create(user=recruiter)
-    client = client_with(token)
+    key, token = issue_token(recruiter)
+    client = client_with(key)
     first = client.get(DUE, QUERY)
     assert (first.status_code, first.json()) == (200, {"due": "2026-10-10", "fallback": False})
     token.delete()
@@ -56,8 +55,8 @@ def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
 
 
 def test_a_deactivated_user_is_refused_by_the_next_call(recruiter):
-    token = Token.objects.create(user=recruiter)
-    client = client_with(token)
+    key, token = issue_token(recruiter)
+    client = client_with(key)
     first = client.get(DUE, QUERY)
     assert (first.status_code, first.json()) == (200, {"due": "2026-10-10", "fallback": False})
     type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
@@ -69,8 +68,8 @@ def test_a_deactivated_user_is_refused_by_the_next_call(recruiter):
 
 
 def test_a_role_taken_away_counts_from_the_next_call(recruiter):
-    token = Token.objects.create(user=recruiter)
-    client = client_with(token)
+    key, token = issue_token(recruiter)
+    client = client_with(key)
     assert client.get(DUE, QUERY).json() == {"due": "2026-10-10", "fallback": False}
     recruiter.groups.clear()
     response = client.get(DUE, QUERY)

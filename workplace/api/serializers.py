@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from workplace.models import Notification
+from workplace.models import ApiToken, Notification
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -13,6 +13,23 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the user's own tokens: never its key (it is not stored), only its first
+    characters, when it was issued and when it expires."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "created_at", "expires_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
 class DueDateQuerySerializer(serializers.Serializer):

@@ -1,20 +1,20 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from workplace import calendar
-from workplace.models import Notification
+from workplace.models import ApiToken, Notification
 from workplace.notifications import mark_read
 from workplace.roles import is_staff_member
 
 from .light import LightFieldsMixin
 from .serializers import (
+    ApiTokenSerializer,
     DueDateQuerySerializer,
     DueDateSerializer,
     NotificationSerializer,
@@ -22,6 +22,7 @@ from .serializers import (
     TokenResponseSerializer,
 )
 from .throttling import fail_open_cache
+from .tokens import issue_token
 
 
 class LoginThrottle(AnonRateThrottle):
@@ -63,8 +64,39 @@ class ObtainTokenView(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        key, token = issue_token(user)
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class LogoutView(APIView):
+    """Revoke the token the call is made with (a session is logged out instead)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            ApiToken.objects.filter(pk=request.auth.pk).delete()
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"])
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own API tokens, newest first; deleting one revokes it. Another
+    user's token is not found (404), whoever asks."""
+
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+    filterset_fields = []
+    search_fields = []
+    ordering_fields = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
 
 
 class IsStaffMember(permissions.BasePermission):
