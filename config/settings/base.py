@@ -352,6 +352,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "settlement.tasks.remind_deposit_refunds",
         "schedule": crontab(minute=40, hour="9-18"),
     },
+    # Credit rating (SPEC.md §8): every signed merchant rated for the month that starts,
+    # from the 12 months before it; a repeated run rates only the merchants still unrated.
+    "settlement-credit-ratings": {
+        "task": "settlement.tasks.rate_merchants",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
     # Alerts (issue 10 §3): thresholds checked hourly, each breach notified once; a lost
     # run is done by the next one.
     "dashboards-alerts": {
