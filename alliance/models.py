@@ -71,6 +71,9 @@ class Participation(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    # Accepted when every place was taken: on the waiting list until a place is freed
+    # (``alliance.priority``: grade A first, then the points balance, then who asked first).
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participation")

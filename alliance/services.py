@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
 
-from . import points, selectors
+from . import points, priority, selectors
 from .models import Activity, Participation
 
 
@@ -115,20 +115,44 @@ def check_open_for_answers(activity: Activity, today: dt.date) -> None:
 
 @transaction.atomic
 def participation_accept(*, activity: Activity, by, merchant_id: int | None = None) -> Participation:
+    """The invited merchant takes part; when every place is taken it goes on the waiting
+    list instead (``waitlisted_at``) and takes part when a place is freed
+    (``alliance.priority``). The +2 points are given when it takes part."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     participation = _participation_for(activity, by, merchant_id)
     check_open_for_answers(activity, timezone.localdate())
-    if participation.accepted_at is not None:
+    if participation.accepted_at is not None or participation.waitlisted_at is not None:
         return participation
+    participation.declined_at = None
     if activity.places is not None:
         taken = activity.participations.filter(accepted_at__isnull=False).count()
         if taken >= activity.places:
-            raise InvalidTransition(_("Every place of the activity is taken."))
-    participation.accepted_at = timezone.now()
-    participation.declined_at = None
-    participation.save(update_fields=["accepted_at", "declined_at"])
-    points.points_for_participation(participation=participation, taking_part=True)
+            participation.waitlisted_at = timezone.now()
+            participation.save(update_fields=["waitlisted_at", "declined_at"])
+            return participation
+    _take_part(participation)
     return participation
+
+
+def _take_part(participation: Participation) -> None:
+    participation.accepted_at = timezone.now()
+    participation.waitlisted_at = None
+    participation.declined_at = None
+    participation.save(update_fields=["accepted_at", "waitlisted_at", "declined_at"])
+    points.points_for_participation(participation=participation, taking_part=True)
+
+
+def _fill_freed_place(activity: Activity) -> Participation | None:
+    """A place freed in a limited activity goes to the first on the waiting list."""
+    if activity.places is None:
+        return None
+    if activity.participations.filter(accepted_at__isnull=False).count() >= activity.places:
+        return None
+    waiting = Participation.objects.select_for_update().filter(activity=activity, waitlisted_at__isnull=False)
+    first = priority.first_waiting(waiting, timezone.localdate())
+    if first is not None:
+        _take_part(first)
+    return first
 
 
 @transaction.atomic
@@ -140,9 +164,13 @@ def participation_decline(*, activity: Activity, by, merchant_id: int | None = N
     referred = activity.referrals.filter(Q(from_merchant_id=merchant_id) | Q(to_merchant_id=merchant_id))
     if participation.accepted_at is not None and referred.exists():
         raise InvalidTransition(_("A merchant with referrals in the activity cannot withdraw from it."))
-    if participation.accepted_at is not None:
+    was_taking_part = participation.accepted_at is not None
+    if was_taking_part:
         points.points_for_participation(participation=participation, taking_part=False)
     participation.declined_at = timezone.now()
     participation.accepted_at = None
-    participation.save(update_fields=["accepted_at", "declined_at"])
+    participation.waitlisted_at = None
+    participation.save(update_fields=["accepted_at", "waitlisted_at", "declined_at"])
+    if was_taking_part:
+        _fill_freed_place(activity)
     return participation

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import priority
 from ..models import Activity, Participation
+from ..priority import Ranking
 
 MAX_ITEMS = 500
 MAX_ID = 2**31 - 1
@@ -71,13 +75,18 @@ class AnswerInputSerializer(serializers.Serializer):
 class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
-        fields = ["merchant", "invited_at", "accepted_at", "declined_at"]
+        fields = ["merchant", "invited_at", "accepted_at", "declined_at", "waitlisted_at"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
     subsidy = money(_("venue subsidy per participant"), read_only=True)
     participants = serializers.SerializerMethodField(help_text=_("The ids of the merchants invited."))
-    invitations = InvitationSerializer(source="participations", many=True, read_only=True)
+    invitations = serializers.SerializerMethodField(
+        help_text=_(
+            "The invitations; with a limit of places, grade A merchants first, then by credit points "
+            "(the order of the waiting list)."
+        )
+    )
 
     class Meta:
         model = Activity
@@ -97,6 +106,14 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     def get_participants(self, activity) -> list[int]:
         return [p.merchant_id for p in activity.participations.all()]
+
+    @extend_schema_field(InvitationSerializer(many=True))
+    def get_invitations(self, activity):
+        participations = list(activity.participations.all())
+        ranking = self.context.get("ranking")
+        if ranking is None and activity.places is not None:
+            ranking = Ranking.of([p.merchant_id for p in participations], timezone.localdate())
+        return InvitationSerializer(priority.listed(activity, participations, ranking), many=True).data
 
 
 class ReferralRowSerializer(serializers.Serializer):

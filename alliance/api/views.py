@@ -10,6 +10,7 @@ of the district); an invited merchant accepts or declines (``accept``/``decline`
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ from workplace.api.parsers import JSONParser
 
 from .. import referrals, selectors, services
 from ..models import PointEntry
+from ..priority import Ranking
 from . import serializers as s
 
 
@@ -52,6 +54,15 @@ class ActivityViewSet(
             pk=activity.pk
         )
         return Response(s.ActivitySerializer(activity).data, status=status_code)
+
+    def list(self, request, *args, **kwargs):
+        """The page's activities, their limited ones' invitations ranked in two queries."""
+        page = self.paginate_queryset(self.get_queryset())
+        limited = [
+            p.merchant_id for activity in page if activity.places is not None for p in activity.participations.all()
+        ]
+        context = self.get_serializer_context() | {"ranking": Ranking.of(limited, timezone.localdate())}
+        return self.get_paginated_response(s.ActivitySerializer(page, many=True, context=context).data)
 
     def create(self, request, *args, **kwargs):
         services.check_may_organise(request.user)

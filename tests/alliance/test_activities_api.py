@@ -168,13 +168,15 @@ def test_a_merchant_cannot_answer_for_another(client_for, activity, merchant_use
     assert not Participation.objects.filter(merchant=merchant_b, accepted_at__isnull=False).exists()
 
 
-def test_no_place_left_is_refused(
+def test_no_place_left_puts_the_merchant_on_the_waiting_list(
     client_for, general_manager, merchant_a, merchant_b, merchant_user, other_merchant_user
 ):
     created = client_for(general_manager).post(URL, body(merchant_a, merchant_b, places=1), format="json").json()
     assert client_for(merchant_user).post(f"{URL}{created['id']}/accept/", {}, format="json").status_code == 200
     full = client_for(other_merchant_user).post(f"{URL}{created['id']}/accept/", {}, format="json")
-    assert full.status_code == 409
+    assert full.status_code == 200
+    waiting = {i["merchant"]: i for i in full.json()["invitations"]}[merchant_b.pk]
+    assert waiting["accepted_at"] is None and waiting["waitlisted_at"] is not None
     assert not Participation.objects.filter(merchant=merchant_b, accepted_at__isnull=False).exists()
 
 

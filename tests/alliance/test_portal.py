@@ -1,8 +1,13 @@
 """The portal's joint activities page: a merchant sees its own invitations and answers them."""
 
+import datetime as dt
+
 from django.test import Client
 
+from alliance import services
 from alliance.models import Participation
+
+from .conftest import EN
 
 URL = "/alliance/activities/"
 
@@ -46,3 +51,24 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
 
 def test_the_page_is_in_chinese_by_default(activity, merchant_user):
     assert "联合拓客活动" in login(merchant_user).get(URL).content.decode()
+
+
+def test_the_portal_shows_a_merchant_on_the_waiting_list(recruitment_head, merchant_a, merchant_b, merchant_user):
+    full = services.activity_create(
+        by=recruitment_head,
+        title="一席活动",
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2026, 12, 31),
+        district="颍州区",
+        places=1,
+        participants=[merchant_a.pk, merchant_b.pk],
+    )
+    Participation.objects.filter(activity=full, merchant=merchant_b).update(
+        accepted_at=dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    )
+    client = login(merchant_user)
+    invitation = Participation.objects.get(activity=full, merchant=merchant_a)
+    client.post(f"{URL}{invitation.pk}/accept/")
+    invitation.refresh_from_db()
+    assert invitation.waitlisted_at is not None and invitation.accepted_at is None
+    assert "On the waiting list" in client.get(URL, **EN).content.decode()
