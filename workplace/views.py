@@ -2,17 +2,21 @@ import json
 import os
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from kombu import Connection
 
+from .api.tokens import lifetime
 from .broker import ensure_file_broker_folders, uses_file_broker
+from .models import ApiToken
 from .navigation import navigation_for
 from .notifications import mark_read
 from .roles import Role, has_role
@@ -39,6 +43,26 @@ def notifications(request):
 def notifications_mark_read(request):
     mark_read(request.user)
     return redirect("notifications")
+
+
+@login_required
+def api_tokens(request):
+    """The user's own API tokens (issued by POST /api/v1/auth/token/): when each was issued
+    and expires, each revocable; never a key, which is not stored."""
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
+    context = {"tokens": tokens, "now": timezone.now(), "lifetime_days": lifetime().days}
+    return render(request, "workplace/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    """Revoke one of the user's own tokens; another user's is not found (404)."""
+    deleted, _by_model = ApiToken.objects.filter(user=request.user, pk=pk).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("The token is revoked: it no longer opens the API."))
+    return redirect("api_tokens")
 
 
 def lockout_response(request, credentials=None, *args, **kwargs):

@@ -191,3 +191,38 @@ def test_a_legacy_drf_token_is_carried_over_as_a_digest(recruiter):
     token = ApiToken.objects.get(user=recruiter)
     assert token.digest == hashlib.sha256(key.encode()).hexdigest() and token.expires_at > timezone.now()
     assert with_key(key).get(DUE, QUERY).status_code == 200
+
+
+def browser_for(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ["recruiter", "merchant_user", "general_manager", "admin_user"])
+def test_each_user_sees_their_own_tokens_page_and_never_a_key(role, request, other_merchant_user):
+    user = request.getfixturevalue(role)
+    key, token = issue_token(user)
+    other_key, other = issue_token(other_merchant_user)
+    response = browser_for(user).get("/accounts/tokens/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "我的账户" in text and f"{token.prefix}…" in text
+    assert key not in text and other.prefix not in text
+
+
+def test_the_tokens_page_needs_a_login():
+    response = Client().get("/accounts/tokens/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_revoking_in_the_browser_and_another_users_token_is_not_found(merchant_user, other_merchant_user):
+    key, token = issue_token(merchant_user)
+    other_key, other = issue_token(other_merchant_user)
+    browser = browser_for(merchant_user)
+    assert browser.post(f"/accounts/tokens/{other.pk}/revoke/").status_code == 404
+    assert with_key(other_key).get("/api/v1/auth/tokens/").status_code == 200
+    response = browser.post(f"/accounts/tokens/{token.pk}/revoke/", follow=True)
+    assert "令牌已吊销" in response.content.decode()
+    assert with_key(key).get("/api/v1/auth/tokens/").status_code == 403
+    assert browser.get(f"/accounts/tokens/{token.pk}/revoke/").status_code == 405
