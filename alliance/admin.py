@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.urls import path
 
 from .models import Activity, Participation, PointEntry, Referral, ReferralShare
+from .referral_import import ReferralImportView
 
 
 class ParticipationInline(admin.TabularInline):
@@ -32,6 +34,12 @@ class ReferralAdmin(admin.ModelAdmin):
     # A recorded referral is money owed: never deleted.
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(ReferralImportView(self)), name="alliance_referral_import"),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(ReferralShare)

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from workplace.navigation import NavItem
+from workplace.roles import Role
+
 _READ = [
     "alliance.view_activity",
     "alliance.view_participation",
@@ -31,7 +34,23 @@ class AllianceConfig(AppConfig):
         "recruiter": [*_READ, *_WRITE],
         "customer_service": _READ,
     }
-    navigation: list = []
+    # The merchant portal's pages (staff reach activities through the API and the back office).
+    navigation: list = [
+        NavItem(
+            label=_("Joint activities"),
+            url_name="alliance:portal_activities",
+            roles=frozenset({Role.MERCHANT}),
+            order=60,
+            description=_("The joint activities you are invited to, and your answers."),
+        ),
+        NavItem(
+            label=_("Referrals"),
+            url_name="alliance:portal_referrals",
+            roles=frozenset({Role.MERCHANT}),
+            order=61,
+            description=_("Customers you referred to other participants, and those referred to you."),
+        ),
+    ]
 
     def ready(self):
         from django.db.models.signals import post_save

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from merchants.views.common import merchant_required
+from workplace.batches import BatchInvalid, RowsInvalid
 from workplace.exceptions import ApplicationError
 
-from . import redemptions, selectors, services
+from . import redemptions, referrals, selectors, services
 from .models import Participation, PointEntry
+from .referral_import import FIELD_LABELS
 
 
 @merchant_required
@@ -87,3 +89,61 @@ def merchant_points(request, pk: int):
         "terminals": merchant.terminals.filter(removed_on__isnull=True).order_by("serial"),
     }
     return render(request, "alliance/merchant_points.html", context)
+
+
+REFERRAL_FIELDS = ("activity", "from_merchant", "to_merchant", "customer_ref", "spend", "date")
+
+
+@merchant_required
+def portal_referrals(request):
+    """The referrals the merchant's businesses made and received, and the form to record a
+    customer it referred to another participant of an activity it takes part in (the same
+    service and checks as ``POST /api/v1/referrals/``)."""
+    taking_part = list(
+        Participation.objects.filter(merchant__user=request.user, accepted_at__isnull=False)
+        .select_related("activity", "merchant")
+        .order_by("-activity__starts_on", "activity_id", "merchant_id")
+    )
+    activity_ids = {p.activity_id for p in taking_part}
+    own_ids = {p.merchant_id for p in taking_part}
+    counterparts = (
+        Participation.objects.filter(activity_id__in=activity_ids, accepted_at__isnull=False)
+        .exclude(merchant_id__in=own_ids)
+        .select_related("activity", "merchant")
+        .order_by("merchant__name", "merchant_id", "activity_id")
+    )
+    values = {name: request.POST.get(name, "").strip() for name in REFERRAL_FIELDS}
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if len(own_ids) == 1 and not values["from_merchant"]:
+            values["from_merchant"] = str(next(iter(own_ids)))
+        try:
+            referrals.referrals_import(user=request.user, rows=[values])
+        except RowsInvalid as error:
+            errors = [
+                (FIELD_LABELS.get(name, name), message)
+                for row in error.rows
+                for name, messages_of in row["errors"].items()
+                for message in messages_of
+            ]
+        except (BatchInvalid, ApplicationError) as error:
+            errors = [("", str(error.message))]
+        else:
+            messages.success(request, _("The referral is recorded."))
+            return redirect("alliance:portal_referrals")
+    recorded = (
+        selectors.referrals_for_user(request.user)
+        .select_related("activity", "from_merchant", "to_merchant")
+        .order_by("-date", "-id")
+    )
+    context = {
+        "taking_part": taking_part,
+        "activities": list({p.activity_id: p.activity for p in taking_part}.values()),
+        "own_merchants": list({p.merchant_id: p.merchant for p in taking_part}.values()),
+        "counterparts": counterparts,
+        "referrals": recorded,
+        "own_ids": own_ids,
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "alliance/portal_referrals.html", context, status=400 if errors else 200)

@@ -1,0 +1,245 @@
+"""The back office's import of referrals from a CSV or XLSX file (issue 12 §2): the file's
+rows become the rows of ``POST /api/v1/referrals/`` and go through the same service
+(``alliance.referrals.referrals_import``: the same checks and messages, idempotent on the
+customer reference, all or nothing). A refused file is shown again with every row at
+fault, by its line in the file, and nothing is saved. Mounted under the referrals' admin.
+
+Columns (first non-empty row; case, spaces and a bracketed unit ignored): activity
+(活动), from_merchant (引流商户), to_merchant (接收商户), customer_ref (客户编号), spend
+(消费金额), date (日期, YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workplace.batches import BatchInvalid, RowsInvalid
+from workplace.exceptions import ApplicationError
+
+from . import referrals
+from .models import Referral
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+HEADERS = {
+    "activity": {"activity", "activityid", "活动", "活动编号", "活动id"},
+    "from_merchant": {"frommerchant", "referringmerchant", "引流商户", "推荐商户", "引流商户编号"},
+    "to_merchant": {"tomerchant", "receivingmerchant", "接收商户", "接收商户编号"},
+    "customer_ref": {"customerref", "customer", "customerreference", "客户编号", "客户", "客户参考号"},
+    "spend": {"spend", "amount", "消费金额", "消费", "金额"},
+    "date": {"date", "日期", "消费日期"},
+}
+FIELD_LABELS = {
+    "activity": gettext_lazy("activity"),
+    "from_merchant": gettext_lazy("referring merchant"),
+    "to_merchant": gettext_lazy("receiving merchant"),
+    "customer_ref": gettext_lazy("customer reference"),
+    "spend": gettext_lazy("spend"),
+    "date": gettext_lazy("date"),
+    "non_field_errors": gettext_lazy("row"),
+}
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+class FileUnreadable(ApplicationError):
+    default_code = "unreadable_file"
+
+
+@dataclass
+class ReadFile:
+    name: str
+    rows: list[dict]
+    lines: list[int]
+
+
+def _header_key(value) -> str:
+    text = _BRACKETED.sub("", str(value or "")).strip().lower()
+    return re.sub(r"[\s_\-*]", "", text)
+
+
+def _columns(header: list) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, value in enumerate(header):
+        key = _header_key(value)
+        for name, accepted in HEADERS.items():
+            if key in accepted and name not in columns:
+                columns[name] = position
+    missing = [name for name in HEADERS if name not in columns]
+    if missing:
+        raise FileUnreadable(
+            _(
+                "The first row must name the columns activity, from_merchant, to_merchant, customer_ref, spend "
+                "and date; not found: %(missing)s."
+            )
+            % {"missing": ", ".join(missing)}
+        )
+    return columns
+
+
+def _cell(name: str, value):
+    """A cell as the API's value: whole numbers as text, a date cell as YYYY-MM-DD."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer() and name != "spend":
+        return str(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _rows_from(table, name: str) -> ReadFile:
+    columns = None
+    rows, lines = [], []
+    for line, cells in table:
+        cells = list(cells)
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        if columns is None:
+            columns = _columns(cells)
+            continue
+        if len(rows) >= referrals.MAX_ROWS:
+            raise FileUnreadable(
+                _("A file holds at most %(max)d rows. Split it into several files.") % {"max": referrals.MAX_ROWS}
+            )
+        rows.append({field: _cell(field, cells[pos] if pos < len(cells) else None) for field, pos in columns.items()})
+        lines.append(line)
+    if columns is None or not rows:
+        raise FileUnreadable(_("The file has no rows to import."))
+    return ReadFile(name=name, rows=rows, lines=lines)
+
+
+def _read_csv(data: bytes, name: str) -> ReadFile:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileUnreadable(_("The CSV file is not text in UTF-8 or GB18030."))
+    if "\x00" in text:
+        raise FileUnreadable(_("The file is not a CSV file."))
+    first = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
+    try:
+        return _rows_from(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1), name)
+    except csv.Error:
+        raise FileUnreadable(_("The CSV file could not be read.")) from None
+
+
+def _read_xlsx(data: bytes, name: str) -> ReadFile:
+    from openpyxl import load_workbook
+
+    if not data.startswith(b"PK\x03\x04"):
+        raise FileUnreadable(_("The file is not an XLSX workbook."))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
+    try:
+        if not workbook.worksheets:
+            raise FileUnreadable(_("The file has no rows to import."))
+        return _rows_from(enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1), name)
+    except FileUnreadable:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a broken workbook
+        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
+    finally:
+        workbook.close()
+
+
+def read_referral_file(upload) -> ReadFile:
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size > MAX_FILE_BYTES:
+        raise FileUnreadable(_("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+    if extension not in ("csv", "xlsx"):
+        raise FileUnreadable(_("Upload a CSV or XLSX file."))
+    data = upload.read()
+    if not data:
+        raise FileUnreadable(_("The file has no rows to import."))
+    return _read_csv(data, name) if extension == "csv" else _read_xlsx(data, name)
+
+
+def row_errors(error: RowsInvalid, read: ReadFile) -> list[dict]:
+    """The service's errors by row index, as the file's lines with labelled fields."""
+    shown = []
+    for row in error.rows:
+        shown.append(
+            {
+                "line": read.lines[row["index"]],
+                "values": read.rows[row["index"]],
+                "errors": [
+                    (FIELD_LABELS.get(field, field), message)
+                    for field, field_messages in row["errors"].items()
+                    for message in field_messages
+                ],
+            }
+        )
+    return shown
+
+
+class ReferralFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV or XLSX; columns activity, from_merchant, to_merchant, customer_ref, spend and date (YYYY-MM-DD)."
+        ),
+    )
+
+
+class ReferralImportView:
+    """The upload page under the referrals' admin (``get_urls``)."""
+
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
+
+    def __call__(self, request):
+        if not request.user.has_perm("alliance.add_referral"):
+            raise PermissionDenied
+        form = ReferralFileForm(request.POST, request.FILES) if request.method == "POST" else ReferralFileForm()
+        context = {
+            **self.model_admin.admin_site.each_context(request),
+            "opts": Referral._meta,
+            "app_label": Referral._meta.app_label,
+            "title": _("Import referrals"),
+            "form": form,
+            "rows": [],
+        }
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                read = read_referral_file(form.cleaned_data["file"])
+                result = referrals.referrals_import(user=request.user, rows=read.rows)
+            except RowsInvalid as error:
+                context["rows"] = row_errors(error, read)
+                messages.error(request, str(error.message))
+                status = 400
+            except (FileUnreadable, BatchInvalid) as error:
+                form.add_error("file", str(error.message))
+                status = 400
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+                status = 403 if error.status_code == 403 else 400
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(name)s: %(created)d new, %(unchanged)d already recorded.")
+                    % {"name": read.name, "created": result.created, "unchanged": result.unchanged},
+                )
+                return redirect("admin:alliance_referral_changelist")
+        return TemplateResponse(request, "admin/alliance/referral/import.html", context, status=status)
