@@ -11,7 +11,11 @@ the plan's area and period against the recruiter's ``Quota``.
 
 Rank is the place among every recruiter of the company (points, then signings, highest
 first; ties share a place), so a recruiter sees where they stand without seeing anyone
-else's figures. Rows: a recruiter their own, a recruitment head their department's, the
+else's figures. The page's other filters narrow the figures: ``region``, ``category`` and
+``segment`` keep the signings of the merchants they match and the service points about
+those merchants (a point's merchant, or its complaint's), so rank is taken over the
+narrowed figures; the quota and its attainment stay the plan's, since a quota is one count
+per recruiter over the plan's whole area, not split by region, category or segment. Rows: a recruiter their own, a recruitment head their department's, the
 general manager, operations director, customer service and admins everyone
 (``dashboards.filters.recruiter_choices``); ``filters.recruiter`` keeps one row. A fixed
 number of queries."""
@@ -22,7 +26,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from compensation.models import CompensationRuleSet
 from compensation.rules import signing_points
@@ -51,11 +55,16 @@ def leaderboard(
         .only("pk", "username", "first_name", "last_name")
     )
     visible = set(recruiter_choices(user).values_list("pk", flat=True))
+    narrowing = Filters(region=filters.region, category=filters.category, segment=filters.segment).merchants()
+    events = PointEvent.objects.filter(occurred_at__gte=period.since, occurred_at__lt=period.until)
+    if narrowing:
+        matching = Merchant.objects.filter(narrowing).values("pk")
+        events = events.filter(Q(merchant__in=matching) | Q(complaint__merchant__in=matching))
     signings = defaultdict(int)
     signing_total = defaultdict(lambda: ZERO)
     for recruiter_id, merchant_class, count in (
         Merchant.objects.filter(
-            signed_at__gte=period.since, signed_at__lt=period.until, signing_recruiter__isnull=False
+            narrowing, signed_at__gte=period.since, signed_at__lt=period.until, signing_recruiter__isnull=False
         )
         .values_list("signing_recruiter", "signed_class")
         .annotate(n=Count("id"))
@@ -64,12 +73,7 @@ def leaderboard(
         signings[recruiter_id] += count
         if rules is not None:
             signing_total[recruiter_id] += signing_points(merchant_class, rules) * count
-    service = dict(
-        PointEvent.objects.filter(occurred_at__gte=period.since, occurred_at__lt=period.until)
-        .values_list("recruiter")
-        .annotate(total=Sum("points"))
-        .order_by()
-    )
+    service = dict(events.values_list("recruiter").annotate(total=Sum("points")).order_by())
     quotas = {row["recruiter"]: row for row in plan_rows or ()}
     rows = []
     for person in people:

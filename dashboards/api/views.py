@@ -140,9 +140,9 @@ class DashboardSummaryView(APIView):
 
 
 class DashboardLeaderboardView(APIView):
-    """``GET /api/v1/dashboards/leaderboard/?from=&to=&plan=&recruiter=``: the recruiter
-    leaderboard (``dashboards.leaderboard``) over the period, quotas from the plan chosen
-    (``plan``, else the current one)."""
+    """``GET /api/v1/dashboards/leaderboard/?from=&to=&plan=&region=&category=&segment=&recruiter=``:
+    the recruiter leaderboard (``dashboards.leaderboard``) over the period and the page's
+    filters, quotas from the plan chosen (``plan``, else the current one)."""
 
     permission_classes = [IsStaffMember]
 
@@ -152,7 +152,7 @@ class DashboardLeaderboardView(APIView):
             OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: the month's first)."),
             OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: the month's last)."),
             OpenApiParameter("plan", int, description="The plan whose quotas count (default: the current plan)."),
-            *[parameter for parameter in FILTER_PARAMETERS if parameter.name == "recruiter"],
+            *FILTER_PARAMETERS,
         ],
         responses={
             200: inline_serializer(
@@ -172,13 +172,15 @@ class DashboardLeaderboardView(APIView):
                 },
                 many=True,
             ),
-            400: OpenApiResponse(description="`from`, `to`, `plan` or `recruiter` at fault (named)."),
+            400: OpenApiResponse(
+                description="`from`, `to`, `plan`, `region`, `category`, `segment` or `recruiter` at fault (named)."
+            ),
             403: OpenApiResponse(description="Not a staff member; or `recruiter` outside the reader's reach."),
         },
     )
     def get(self, request):
         period = period_from(request.query_params)
-        filters = filters_from({"recruiter": request.query_params.get("recruiter")}, request.user)
+        filters = filters_from(request.query_params, request.user)
         plan = pick_plan(request.query_params)
         plan_rows = plan_progress(plan, request.user)["recruiters"] if plan else None
         rows = leaderboard(request.user, period, plan_rows=plan_rows, filters=filters)
