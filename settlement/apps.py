@@ -27,8 +27,9 @@ class SettlementConfig(AppConfig):
         from workplace.rules import register_dated_rule
 
         from . import signals
-        from .models import CreditRuleSet, DepositRuleSet
+        from .models import CreditRuleSet, DepositRuleSet, SettlementRuleSet
 
         register_dated_rule(DepositRuleSet)
         register_dated_rule(CreditRuleSet)
+        register_dated_rule(SettlementRuleSet)
         signals.connect()

@@ -22,3 +22,14 @@ def rate_merchants(as_of: str | None = None) -> int:
     rates another month; its first day counts."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return credit_rate_month(as_of=day.replace(day=1))
+
+
+@shared_task(name="settlement.tasks.settle_statements")
+def settle_statements(through: str | None = None) -> int:
+    """Beat job (daily): build the statements of every day up to yesterday (Shanghai) from
+    the card transactions and disputes not yet on one, and close them (payable). Idempotent;
+    a missed day is caught up, as every earlier day is included. Returns the statements closed."""
+    from .services import settling
+
+    day = dt.date.fromisoformat(through) if through else settling.default_through()
+    return settling.settle(through=day).closed

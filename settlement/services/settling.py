@@ -1,0 +1,302 @@
+"""Settling (结算, SPEC.md §8): the statement of day T per merchant, built from its card
+transactions, then closed by the daily job.
+
+One statement per merchant and day (``period_start == period_end == T``). It is ``open``
+while its day can still receive transactions, and ``payable`` once the daily job closes it
+(figures frozen: a payable, paid or held statement never changes). What reaches a closed
+day afterwards goes onto the merchant's next open statement:
+
+* a transaction of a closed day: a ``late_correction`` line, at the rate of its own day;
+* a dispute (an amount of a day, held out of that day's statement): a ``dispute_hold``
+  line of minus the amount, at the rate of the disputed day; its closing: a
+  ``dispute_release`` line of the amount, at the same rate, on the statement of the day it
+  closes.
+
+Rates: a line's rate is the merchant's agreed prepaid rate in force on the line's day,
+else its category's standard, halved by the launch promotion when it applies, less grade A's
+discount (``statements.effective_rate``). Rates are kept in percent, as the commissions app
+keeps them (``10.0000`` is 10 %). Commission is rounded ONCE per statement: the sum over
+its lines of amount x rate / 100, half up to the fen (one UPDATE in SQL over the lines).
+
+A run (``settle``) takes a bounded number of queries, whatever the number of merchants:
+each step is one query over every merchant at once (bulk inserts, one aggregate update),
+plus one grade query per distinct day settled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from commissions.models import CommissionStandard, MerchantRate, RequestKind
+from merchants.models import Merchant
+from workplace.calendar import SHANGHAI
+from workplace.rules import rows
+
+from .. import credit
+from ..models import (
+    CardTransaction,
+    LineKind,
+    SettlementDispute,
+    SettlementRuleSet,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
+from . import statements
+
+RATE_PLACES = Decimal("0.0001")
+CLOSED = (StatementStatus.PAYABLE, StatementStatus.PAID, StatementStatus.HELD)
+
+
+@dataclass(frozen=True)
+class SettleResult:
+    lines: int
+    statements_touched: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class DayRate:
+    rate: Decimal
+    base: Decimal | None
+    promotion: bool
+    discount: bool
+    rule_set: SettlementRuleSet | None
+
+
+class RateBook:
+    """The rates of a set of merchants on any day, from three queries made once: the
+    merchants (category, signing day), their agreed prepaid rates, the grades per day
+    (one query per distinct day); the standards and rule sets come from the dated-rule
+    cache."""
+
+    def __init__(self, merchant_ids):
+        ids = sorted(set(merchant_ids))
+        self.merchants = {
+            merchant.pk: merchant
+            for merchant in Merchant.objects.filter(pk__in=ids).only("pk", "category", "signed_at").order_by()
+        }
+        self.agreed: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+        for merchant_id, effective_from, rate in (
+            MerchantRate.objects.filter(merchant_id__in=ids, kind=RequestKind.PREPAID)
+            .order_by("merchant_id", "-effective_from", "-id")
+            .values_list("merchant_id", "effective_from", "rate")
+        ):
+            self.agreed[merchant_id].append((effective_from, rate))
+        self.standards = rows(CommissionStandard)
+        self.rule_sets = rows(SettlementRuleSet)
+        self._grades: dict[dt.date, dict[int, str]] = {}
+        self._ids = ids
+        self._cache: dict[tuple[int, dt.date], DayRate] = {}
+
+    def grades(self, day: dt.date) -> dict[int, str]:
+        if day not in self._grades:
+            self._grades[day] = credit.grades_on(self._ids, day)
+        return self._grades[day]
+
+    def base_rate(self, merchant_id: int, day: dt.date) -> Decimal | None:
+        for effective_from, rate in self.agreed.get(merchant_id, ()):
+            if effective_from <= day:
+                return rate
+        merchant = self.merchants.get(merchant_id)
+        if merchant is None:
+            return None
+        for standard in self.standards:
+            if standard.category == merchant.category and standard.effective_from <= day:
+                return standard.prepaid_commission
+        return None
+
+    def rule_set(self, day: dt.date) -> SettlementRuleSet | None:
+        for rule_set in self.rule_sets:
+            if rule_set.effective_from <= day:
+                return rule_set
+        return None
+
+    def rate(self, merchant_id: int, day: dt.date) -> DayRate:
+        key = (merchant_id, day)
+        if key in self._cache:
+            return self._cache[key]
+        base = self.base_rate(merchant_id, day)
+        rules = self.rule_set(day)
+        if base is None:
+            result = DayRate(Decimal("0"), None, False, False, rules)
+        elif rules is None:
+            result = DayRate(base.quantize(RATE_PLACES), base, False, False, None)
+        else:
+            merchant = self.merchants[merchant_id]
+            signed_on = merchant.signed_at.astimezone(SHANGHAI).date() if merchant.signed_at else None
+            rate, promotion, discount = statements.effective_rate(
+                rate=base, signed_on=signed_on, grade=self.grades(day).get(merchant_id), day=day, rules=rules
+            )
+            result = DayRate(rate.quantize(RATE_PLACES), base, promotion, discount, rules)
+        self._cache[key] = result
+        return result
+
+
+def default_through(now: dt.datetime | None = None) -> dt.date:
+    """The last day the daily job closes: yesterday in Shanghai."""
+    now = now or timezone.now()
+    return now.astimezone(SHANGHAI).date() - dt.timedelta(days=1)
+
+
+def settle(*, through: dt.date, close: bool = True, merchant_ids=None, now: dt.datetime | None = None) -> SettleResult:
+    """Build every line due on or before ``through`` (transactions not yet on a statement,
+    disputes not yet held or released), refresh the open statements' figures, and (``close``)
+    make the open statements of days up to ``through`` payable. Idempotent: a second run
+    finds nothing to add; a missed day is caught up (every earlier day is included)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _settle(through=through, close=close, merchant_ids=merchant_ids, now=now)
+
+
+def _settle(*, through, close, merchant_ids, now) -> SettleResult:
+    merchant_filter = Q() if merchant_ids is None else Q(merchant_id__in=list(merchant_ids))
+
+    # 1. What is due: unlined transactions, disputes to hold, disputes to release (3 queries).
+    pending_tx = list(
+        CardTransaction.objects.filter(merchant_filter, date__lte=through, statementline__isnull=True)
+        .order_by("merchant_id", "date", "id")
+        .values_list("pk", "merchant_id", "date", "amount")
+    )
+    to_hold = list(
+        SettlementDispute.objects.filter(merchant_filter, day__lte=through)
+        .exclude(lines__kind=LineKind.DISPUTE_HOLD)
+        .order_by("pk")
+        .values_list("pk", "merchant_id", "day", "amount")
+    )
+    to_release = list(
+        SettlementDispute.objects.filter(merchant_filter, closed_on__isnull=False, closed_on__lte=through)
+        .filter(lines__kind=LineKind.DISPUTE_HOLD)
+        .exclude(pk__in=StatementLine.objects.filter(kind=LineKind.DISPUTE_RELEASE).values("dispute_id"))
+        .order_by("pk")
+        .values_list("pk", "merchant_id", "day", "amount", "closed_on")
+    )
+    touched_merchants = {row[1] for row in pending_tx} | {row[1] for row in to_hold} | {row[1] for row in to_release}
+
+    # 2. The statements of those merchants on file, by (merchant, day) (1 query).
+    existing: dict[tuple[int, dt.date], tuple[int, str]] = {}
+    if touched_merchants:
+        for pk, merchant_id, day, status in (
+            Statement.objects.filter(merchant_id__in=touched_merchants)
+            .order_by()
+            .values_list("pk", "merchant_id", "period_start", "status")
+        ):
+            existing[(merchant_id, day)] = (pk, status)
+    open_days: dict[int, list[dt.date]] = defaultdict(list)
+    for (merchant_id, day), (_pk, status) in existing.items():
+        if status == StatementStatus.OPEN:
+            open_days[merchant_id].append(day)
+    for days in open_days.values():
+        days.sort()
+
+    def target(merchant_id: int, day: dt.date) -> tuple[dt.date, bool]:
+        """The statement day a line of ``day`` goes to, and whether it is late: its own
+        day's while that is not closed, else the merchant's next open statement after it
+        (the statement of ``through`` when it has none)."""
+        found = existing.get((merchant_id, day))
+        if found is None or found[1] == StatementStatus.OPEN:
+            return day, False
+        for open_day in open_days.get(merchant_id, ()):
+            if open_day > day:
+                return open_day, True
+        late_day = max(through, day + dt.timedelta(days=1))
+        open_days[merchant_id].append(late_day)
+        open_days[merchant_id].sort()
+        return late_day, True
+
+    # (merchant, statement day) -> [(kind, line day, amount, transaction, dispute)]
+    planned: dict[tuple[int, dt.date], list] = defaultdict(list)
+    for pk, merchant_id, day, amount in pending_tx:
+        statement_day, late = target(merchant_id, day)
+        kind = LineKind.LATE_CORRECTION if late else LineKind.TRANSACTION
+        planned[(merchant_id, statement_day)].append((kind, day, amount, pk, None))
+    for pk, merchant_id, day, amount in to_hold:
+        statement_day, _late = target(merchant_id, day)
+        planned[(merchant_id, statement_day)].append((LineKind.DISPUTE_HOLD, day, -amount, None, pk))
+    for pk, merchant_id, day, amount, closed_on in to_release:
+        statement_day, _late = target(merchant_id, max(closed_on, day))
+        planned[(merchant_id, statement_day)].append((LineKind.DISPUTE_RELEASE, day, amount, None, pk))
+
+    book = RateBook(touched_merchants) if planned else None
+
+    # 3. The missing statements, in one insert; then their ids (1 query).
+    missing = [key for key in planned if key not in existing]
+    if missing:
+        new_statements = []
+        for merchant_id, day in missing:
+            day_rate = book.rate(merchant_id, day)
+            new_statements.append(
+                Statement(
+                    merchant_id=merchant_id,
+                    period_start=day,
+                    period_end=day,
+                    payable_on=statements.payable_on(day),
+                    status=StatementStatus.OPEN,
+                    rate=day_rate.rate,
+                    promotion_applied=day_rate.promotion,
+                    discount_applied=day_rate.discount,
+                    rule_set=day_rate.rule_set,
+                )
+            )
+        Statement.objects.bulk_create(new_statements, batch_size=5000)
+        for statement in new_statements:
+            existing[(statement.merchant_id, statement.period_start)] = (statement.pk, StatementStatus.OPEN)
+
+    # 4. The lines, in one insert.
+    lines = []
+    for (merchant_id, statement_day), entries in planned.items():
+        statement_id = existing[(merchant_id, statement_day)][0]
+        for kind, day, amount, transaction_id, dispute_id in entries:
+            lines.append(
+                StatementLine(
+                    statement_id=statement_id,
+                    kind=kind,
+                    day=day,
+                    amount=amount,
+                    rate=book.rate(merchant_id, day).rate,
+                    transaction_id=transaction_id,
+                    dispute_id=dispute_id,
+                )
+            )
+    StatementLine.objects.bulk_create(lines, batch_size=5000)
+
+    # 5. The figures of the open statements touched: one UPDATE over their lines.
+    touched_ids = sorted({existing[key][0] for key in planned})
+    if touched_ids:
+        refresh_figures(touched_ids)
+
+    # 6. Close the open statements of days up to ``through`` (1 UPDATE).
+    closed = 0
+    if close:
+        closing = Statement.objects.filter(merchant_filter, status=StatementStatus.OPEN, period_start__lte=through)
+        closed = closing.update(status=StatementStatus.PAYABLE, settled_at=now)
+    return SettleResult(lines=len(lines), statements_touched=len(touched_ids), closed=closed)
+
+
+def refresh_figures(statement_ids) -> None:
+    """Gross, commission (rounded once, half up: PostgreSQL's round() of a numeric rounds
+    half away from zero) and net of the open statements named, from their lines."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Statement._meta.db_table} AS s
+               SET gross = t.gross,
+                   commission = round(t.raw / 100, 2),
+                   net = t.gross - round(t.raw / 100, 2)
+              FROM (
+                    SELECT statement_id, sum(amount) AS gross, sum(amount * rate) AS raw
+                      FROM {StatementLine._meta.db_table}
+                     WHERE statement_id = ANY(%s)
+                     GROUP BY statement_id
+                   ) AS t
+             WHERE s.id = t.statement_id AND s.status = %s
+            """,
+            [list(statement_ids), StatementStatus.OPEN],
+        )
