@@ -38,3 +38,24 @@ def test_a_day_settled_at_the_standard_rate_rounded_once_then_frozen_and_a_late_
     later = Statement.objects.get(merchant=merchant, period_start=D(2026, 9, 11))
     assert [line.kind for line in later.lines.all()] == [LineKind.LATE_CORRECTION]
     assert (later.gross, later.commission) == (Decimal("100.00"), Decimal("10.00"))
+
+
+def test_a_dispute_held_out_then_released_on_the_closing_day_and_grade_a(recruiter, finance, monkeypatch):
+    from settlement import credit
+    from settlement.services import payouts
+
+    monkeypatch.setattr(credit, "grades_on", lambda ids, day: dict.fromkeys(ids, "A"))
+    merchant = signed_merchant(recruiter=recruiter, category="life_services")
+    _tx(merchant, D(2026, 9, 15), "1000.00", "d1")
+    dispute = payouts.dispute_open(
+        merchant=merchant, by=finance, day="2026-09-15", amount="200.00", reason="客户投诉", today=D(2026, 9, 15)
+    )
+    day = Statement.objects.get(merchant=merchant, period_start=D(2026, 9, 15))
+    assert (day.gross, day.commission, day.discount_applied) == (Decimal("800.00"), Decimal("76.00"), True)
+    settling.settle(through=D(2026, 9, 15))
+    payouts.dispute_close(dispute=dispute, by=finance, today=D(2026, 9, 18))
+    release = Statement.objects.get(merchant=merchant, period_start=D(2026, 9, 18))
+    assert [line.kind for line in release.lines.all()] == [LineKind.DISPUTE_RELEASE]
+    assert (release.gross, release.commission, release.status) == (Decimal("200.00"), Decimal("19.00"), "open")
+    day.refresh_from_db()
+    assert (day.gross, day.status) == (Decimal("800.00"), StatementStatus.PAYABLE)
