@@ -352,6 +352,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "settlement.tasks.remind_deposit_refunds",
         "schedule": crontab(minute=40, hour="9-18"),
     },
+    # Settlement (SPEC.md §8, T+15): yesterday's statements and any missed day before it
+    # closed and made payable; a repeated run adds nothing.
+    "settlement-statements": {
+        "task": "settlement.tasks.settle_statements",
+        "schedule": crontab(minute=15, hour=1),
+    },
     # Credit rating (SPEC.md §8): every signed merchant rated for the month that starts,
     # from the 12 months before it; a repeated run rates only the merchants still unrated.
     "settlement-credit-ratings": {
