@@ -150,6 +150,8 @@ def _read_xlsx(data: bytes, name: str) -> ReadFile:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
         raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
+    except Exception as error:  # openpyxl raises many kinds on a broken workbook
+        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
     try:
         if not workbook.worksheets:
             raise FileUnreadable(_("The file has no rows to import."))
