@@ -85,6 +85,19 @@ def test_a_file_without_the_columns_is_refused(joined, recruitment_head):
     assert "not found: activity" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04not a zip at all", b"PK\x03\x04" + b"\x00" * 64],
+    ids=["garbage after the zip magic", "zeros after the zip magic"],
+)
+def test_a_broken_workbook_is_refused_and_nothing_saved(joined, recruitment_head, data):
+    upload = SimpleUploadedFile("referrals.xlsx", data, content_type="application/octet-stream")
+    response = login(recruitment_head).post(URL, {"file": upload}, **EN)
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
 def test_a_recruiter_imports_only_activities_they_see(
     joined, merchant_a, merchant_b, outside_recruiter, recruitment_head
 ):
