@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from workplace.roles import Role, has_role
 from workplace.scoping import scope_queryset
 
-from .models import Deposit, DepositEntry
+from .models import Deposit, DepositEntry, Statement
 
 ALL_DEPOSITS = (Role.FINANCE, Role.GENERAL_MANAGER, Role.ADMIN)
 OWN_DEPOSITS = (Role.RECRUITER, Role.RECRUITMENT_HEAD, Role.MERCHANT)
@@ -23,6 +23,24 @@ def deposits_for_user(user) -> QuerySet[Deposit]:
     queryset = Deposit.objects.select_related("merchant").prefetch_related(
         Prefetch("entries", queryset=DepositEntry.objects.order_by("recorded_at", "id"))
     )
+    if not may_read_deposits(user):
+        return queryset.none()
+    if user.is_superuser or has_role(user, *ALL_DEPOSITS):
+        return queryset
+    return scope_queryset(
+        queryset,
+        user,
+        owner_path="merchant__recruiter",
+        department_path="merchant__department",
+        merchant_user_path="merchant__user",
+    )
+
+
+def statements_for_user(user) -> QuerySet[Statement]:
+    """Settlement statements in the user's sight, by the deposits' rule: finance, the
+    general manager and admins all; recruiters their merchants' (heads their department's);
+    a merchant only its own; other roles none."""
+    queryset = Statement.objects.select_related("merchant")
     if not may_read_deposits(user):
         return queryset.none()
     if user.is_superuser or has_role(user, *ALL_DEPOSITS):
