@@ -59,6 +59,16 @@ def describe(item: LineItem) -> str:
             "profit": d.get("profit", ""),
             "minimum": d.get("minimum", ""),
         }
+        if kind == ItemKind.POS_EXEMPT and d.get("fee_credited"):
+            # The month's fee was paid by the merchant redeeming credit points (SPEC.md §9
+            # Decision, ``compensation.PosFeeCredit``): paid, not waived.
+            return (
+                _(
+                    "Terminal %(terminal)s of %(merchant)s: profit %(profit)s under %(minimum)s, not charged "
+                    "(the month's service fee was paid by a credit points redemption)"
+                )
+                % values
+            )
         if kind == ItemKind.POS_EXEMPT:
             return (
                 _(
