@@ -218,6 +218,20 @@ class StatementStatus(models.TextChoices):
     HELD = "held", _("held")
 
 
+class HoldReason(models.TextChoices):
+    """Why a statement is held: by finance (with a note), or by the daily job because a line's
+    day has no commission rate in force (no agreed rate and no category standard)."""
+
+    FINANCE = "finance", _("held by finance")
+    NO_RATE = "no_rate", _("no commission rate in force")
+
+
+# Rates are percent (``10.0000000000`` is 10 %), kept exactly: the agreed rate (4 places)
+# times the promotion factor (3 places) times grade A's 1 − discount (3 places) has at most
+# 10 places (a promotion × grade A rate such as 6.55 × 0.5 × 0.95 = 3.11125 %).
+RATE_DIGITS, RATE_DECIMALS = 14, 10
+
+
 class Statement(models.Model):
     """A merchant's settlement statement of day T (结算单, T+15)."""
 
@@ -231,7 +245,10 @@ class Statement(models.Model):
     net = models.DecimalField(_("net"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     payable_on = models.DateField(_("payable on"))
     status = models.CharField(_("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.OPEN)
-    rate = models.DecimalField(_("commission rate"), max_digits=6, decimal_places=4, null=True, blank=True)
+    # The rate of the statement's own day (null: none in force on it).
+    rate = models.DecimalField(
+        _("commission rate"), max_digits=RATE_DIGITS, decimal_places=RATE_DECIMALS, null=True, blank=True
+    )
     promotion_applied = models.BooleanField(_("promotion applied"), default=False)
     discount_applied = models.BooleanField(_("grade A discount applied"), default=False)
     rule_set = models.ForeignKey(
@@ -242,6 +259,17 @@ class Statement(models.Model):
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    held_for = models.CharField(_("held for"), max_length=10, choices=HoldReason.choices, blank=True)
+    hold_note = models.CharField(_("reason for the hold"), max_length=500, blank=True)
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -279,7 +307,11 @@ class StatementLine(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices)
     day = models.DateField(_("day"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-    rate = models.DecimalField(_("commission rate"), max_digits=6, decimal_places=4)
+    # Null: no commission rate in force on the line's day (its statement is held, see
+    # ``settling``); filled in when finance releases the statement once a rate is on file.
+    rate = models.DecimalField(
+        _("commission rate"), max_digits=RATE_DIGITS, decimal_places=RATE_DECIMALS, null=True, blank=True
+    )
     transaction = models.ForeignKey(
         CardTransaction, verbose_name=_("card transaction"), on_delete=models.PROTECT, null=True, blank=True
     )

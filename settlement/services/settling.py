@@ -15,8 +15,19 @@ day afterwards goes onto the merchant's next open statement:
 Rates: a line's rate is the merchant's agreed prepaid rate in force on the line's day,
 else its category's standard, halved by the launch promotion when it applies, less grade A's
 discount (``statements.effective_rate``). Rates are kept in percent, as the commissions app
-keeps them (``10.0000`` is 10 %). Commission is rounded ONCE per statement: the sum over
-its lines of amount x rate / 100, half up to the fen (one UPDATE in SQL over the lines).
+keeps them (``10.0000`` is 10 %), exactly (10 places: a promotion × grade A rate such as
+3.11125 % is not rounded). Commission is rounded ONCE per statement: the sum over its lines
+of amount x rate / 100, half up to the fen (one UPDATE in SQL over the lines).
+
+No rate in force (**Decision**, issue 11): when a line's day has neither an agreed prepaid
+rate nor a category standard, the line is kept without a rate and its statement is closed
+``held`` (``held_for = no_rate``) instead of payable — never settled at 0 %, which would pay
+the merchant the commission the alliance is owed, nor at a guessed rate. Finance sees the
+reason; once an admin enters the missing standard (a dated row), finance releases the
+statement (``payouts.statement_release``): its unpriced lines take the rate in force on
+their day, its figures are completed, and it becomes payable. Releasing while there is
+still no rate is refused (409). A statement held this way was never payable, so completing
+its figures does not break "a payable statement never changes".
 
 A run (``settle``) takes a bounded number of queries, whatever the number of merchants:
 each step is one query over every merchant at once (bulk inserts, one aggregate update),
@@ -31,7 +42,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commissions.models import CommissionStandard, MerchantRate, RequestKind
@@ -41,7 +52,9 @@ from workplace.rules import rows
 
 from .. import credit
 from ..models import (
+    RATE_DECIMALS,
     CardTransaction,
+    HoldReason,
     LineKind,
     SettlementDispute,
     SettlementRuleSet,
@@ -51,7 +64,9 @@ from ..models import (
 )
 from . import statements
 
-RATE_PLACES = Decimal("0.0001")
+# Rates are kept exactly (see ``models.RATE_DECIMALS``): quantizing to 10 places changes
+# nothing for rates built from the rule tables' precisions.
+RATE_PLACES = Decimal(1).scaleb(-RATE_DECIMALS)
 CLOSED = (StatementStatus.PAYABLE, StatementStatus.PAID, StatementStatus.HELD)
 
 
@@ -64,7 +79,7 @@ class SettleResult:
 
 @dataclass(frozen=True)
 class DayRate:
-    rate: Decimal
+    rate: Decimal | None  # None: no agreed rate and no category standard in force
     base: Decimal | None
     promotion: bool
     discount: bool
@@ -126,7 +141,7 @@ class RateBook:
         base = self.base_rate(merchant_id, day)
         rules = self.rule_set(day)
         if base is None:
-            result = DayRate(Decimal("0"), None, False, False, rules)
+            result = DayRate(None, None, False, False, rules)
         elif rules is None:
             result = DayRate(base.quantize(RATE_PLACES), base, False, False, None)
         else:
@@ -150,7 +165,11 @@ def settle(*, through: dt.date, close: bool = True, merchant_ids=None, now: dt.d
     """Build every line due on or before ``through`` (transactions not yet on a statement,
     disputes not yet held or released), refresh the open statements' figures, and (``close``)
     make the open statements of days up to ``through`` payable. Idempotent: a second run
-    finds nothing to add; a missed day is caught up (every earlier day is included)."""
+    finds nothing to add; a missed day is caught up (every earlier day is included).
+
+    A merchant with no agreed rate and no category standard on a line's day is not settled
+    at 0 %: the line keeps no rate and its statement closes ``held`` for ``no_rate`` (see the
+    module's "No rate in force"); finance releases it once an admin has entered the rate."""
     now = now or timezone.now()
     with transaction.atomic():
         return _settle(through=through, close=close, merchant_ids=merchant_ids, now=now)
@@ -272,24 +291,32 @@ def _settle(*, through, close, merchant_ids, now) -> SettleResult:
     if touched_ids:
         refresh_figures(touched_ids)
 
-    # 6. Close the open statements of days up to ``through`` (1 UPDATE).
+    # 6. Close the open statements of days up to ``through``: held when a line has no rate,
+    #    payable otherwise (2 UPDATEs).
     closed = 0
     if close:
         closing = Statement.objects.filter(merchant_filter, status=StatementStatus.OPEN, period_start__lte=through)
-        closed = closing.update(status=StatementStatus.PAYABLE, settled_at=now)
+        unpriced = StatementLine.objects.filter(statement_id=OuterRef("pk"), rate__isnull=True)
+        closed = closing.filter(Exists(unpriced)).update(
+            status=StatementStatus.HELD, held_for=HoldReason.NO_RATE, held_at=now, settled_at=now
+        )
+        closed += closing.update(status=StatementStatus.PAYABLE, settled_at=now)
     return SettleResult(lines=len(lines), statements_touched=len(touched_ids), closed=closed)
 
 
-def refresh_figures(statement_ids) -> None:
+def refresh_figures(statement_ids, *, status: str = StatementStatus.OPEN) -> None:
     """Gross, commission (rounded once, half up: PostgreSQL's round() of a numeric rounds
-    half away from zero) and net of the open statements named, from their lines."""
+    half away from zero; raw/100 to the fen is raw to the unit, then shifted, with no
+    division before rounding) and net of the statements named still in ``status`` (open: the
+    figures of a closed statement never change), from their lines. A line without a rate
+    adds to the gross, not to the commission (its statement is held until it has one)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE {Statement._meta.db_table} AS s
                SET gross = t.gross,
-                   commission = round(t.raw / 100, 2),
-                   net = t.gross - round(t.raw / 100, 2)
+                   commission = round(t.raw, 0) / 100,
+                   net = t.gross - round(t.raw, 0) / 100
               FROM (
                     SELECT statement_id, sum(amount) AS gross, sum(amount * rate) AS raw
                       FROM {StatementLine._meta.db_table}
@@ -298,5 +325,5 @@ def refresh_figures(statement_ids) -> None:
                    ) AS t
              WHERE s.id = t.statement_id AND s.status = %s
             """,
-            [list(statement_ids), StatementStatus.OPEN],
+            [list(statement_ids), status],
         )
