@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
+from workplace.notifications import notify
 
 from . import points, priority, selectors
 from .models import Activity, Participation
@@ -152,7 +154,29 @@ def _fill_freed_place(activity: Activity) -> Participation | None:
     first = priority.first_waiting(waiting, timezone.localdate())
     if first is not None:
         _take_part(first)
+        _notify_promoted(first, activity)
     return first
+
+
+def _notify_promoted(participation: Participation, activity: Activity) -> None:
+    """Tell the merchant's portal account that it left the waiting list for a place (in
+    the reader's language; its e-mail goes after commit)."""
+    merchant = participation.merchant
+    if merchant.user_id is None:
+        return
+    values = {"activity": activity.title, "merchant": merchant.name, "points": points.PARTICIPATION_POINTS}
+    notify(
+        merchant.user,
+        kind="alliance.place_granted",
+        title=lambda: _("A place in %(activity)s is yours") % values,
+        body=lambda: _(
+            "A place was freed in %(activity)s and %(merchant)s, first on the waiting list, takes part now "
+            "(+%(points)d credit points)."
+        )
+        % values,
+        url=reverse("alliance:portal_activities"),
+        dedupe_key=f"alliance:place:{participation.pk}:{participation.accepted_at.isoformat()}",
+    )
 
 
 @transaction.atomic
