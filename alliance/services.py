@@ -169,11 +169,13 @@ def _notify_promoted(participation: Participation, activity: Activity) -> None:
         merchant.user,
         kind="alliance.place_granted",
         title=lambda: _("A place in %(activity)s is yours") % values,
-        body=lambda: _(
-            "A place was freed in %(activity)s and %(merchant)s, first on the waiting list, takes part now "
-            "(+%(points)d credit points)."
-        )
-        % values,
+        body=lambda: (
+            _(
+                "A place was freed in %(activity)s and %(merchant)s, first on the waiting list, takes part now "
+                "(+%(points)d credit points)."
+            )
+            % values
+        ),
         url=reverse("alliance:portal_activities"),
         dedupe_key=f"alliance:place:{participation.pk}:{participation.accepted_at.isoformat()}",
     )

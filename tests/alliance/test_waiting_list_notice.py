@@ -9,8 +9,8 @@ from alliance.models import Participation
 from tests.factories.workplace import make_user
 from workplace.models import Notification, UserPreference
 
-from .test_priority import limited, rate
 from .conftest import signed
+from .test_priority import limited, rate
 
 
 @pytest.fixture
