@@ -1,8 +1,22 @@
-"""The settlement app's pages (mounted at /settlement/ in config.urls).
+"""The settlement app's pages (mounted at /settlement/ in config.urls): the merchant
+portal's statements, deposit and credit; the back office's statements with the
+reconciliation export, and the import of card transactions."""
 
-Helper C adds the credit pages here too; the merchant's statements pages come with the
-statement models.
-"""
+from django.urls import path
+
+from .views import back_office, card_import, portal
 
 app_name = "settlement"
-urlpatterns: list = []
+urlpatterns = [
+    # The merchant portal.
+    path("statements/", portal.statements, name="portal_statements"),
+    path("deposit/", portal.deposit, name="portal_deposit"),
+    path("credit/", portal.credit_page, name="portal_credit"),
+    # A statement: its merchant in the portal, staff who see it in the back office.
+    path("statements/<int:pk>/", portal.statement_detail, name="statement"),
+    path("statements/<int:pk>/statement.pdf", portal.statement_pdf_download, name="statement_pdf"),
+    # The back office.
+    path("back-office/statements/", back_office.statements, name="statements"),
+    path("back-office/statements/reconciliation.xlsx", back_office.reconciliation_xlsx, name="reconciliation"),
+    path("back-office/card-transactions/import/", card_import.card_transactions_upload, name="card_import"),
+]
