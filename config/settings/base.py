@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "AllocationStatusEnum": "compensation.models.AllocationStatus",
         "PayslipItemKindEnum": "compensation.models.ItemKind",
         "RegionKindEnum": "plans.models.RegionKind",
+        "StatementStatusEnum": "settlement.models.StatementStatus",
     },
 }
 
