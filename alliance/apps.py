@@ -50,6 +50,13 @@ class AllianceConfig(AppConfig):
             order=61,
             description=_("Customers you referred to other participants, and those referred to you."),
         ),
+        NavItem(
+            label=_("Referral statement"),
+            url_name="alliance:portal_statement",
+            roles=frozenset({Role.MERCHANT}),
+            order=62,
+            description=_("Each month, what you are owed and what you owe per counterpart for referred customers."),
+        ),
     ]
 
     def ready(self):
