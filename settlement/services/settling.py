@@ -31,18 +31,19 @@ its figures does not break "a payable statement never changes".
 
 A run (``settle``) takes a bounded number of queries, whatever the number of merchants:
 each step is one query over every merchant at once (bulk inserts, one aggregate update),
-plus one grade query per distinct day settled.
+and the grades of every day settled come from one query of the ratings in force over them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from commissions.models import CommissionStandard, MerchantRate, RequestKind
@@ -50,10 +51,10 @@ from merchants.models import Merchant
 from workplace.calendar import SHANGHAI
 from workplace.rules import rows
 
-from .. import credit
 from ..models import (
     RATE_DECIMALS,
     CardTransaction,
+    CreditRating,
     HoldReason,
     LineKind,
     SettlementDispute,
@@ -88,12 +89,14 @@ class DayRate:
 
 class RateBook:
     """The rates of a set of merchants on any day, from three queries made once: the
-    merchants (category, signing day), their agreed prepaid rates, the grades per day
-    (one query per distinct day); the standards and rule sets come from the dated-rule
-    cache."""
+    merchants (category, signing day), their agreed prepaid rates, and their credit
+    ratings over the days asked (one query, whatever the number of days); the standards
+    and rule sets come from the dated-rule cache."""
 
-    def __init__(self, merchant_ids):
+    def __init__(self, merchant_ids, *, days=None):
         ids = sorted(set(merchant_ids))
+        days = list(days or ())
+        self._span = (min(days), max(days)) if days else None
         self.merchants = {
             merchant.pk: merchant
             for merchant in Merchant.objects.filter(pk__in=ids).only("pk", "category", "signed_at").order_by()
@@ -107,14 +110,43 @@ class RateBook:
             self.agreed[merchant_id].append((effective_from, rate))
         self.standards = rows(CommissionStandard)
         self.rule_sets = rows(SettlementRuleSet)
-        self._grades: dict[dt.date, dict[int, str]] = {}
+        self._ratings: dict[int, tuple[list[dt.date], list[str]]] | None = None
         self._ids = ids
         self._cache: dict[tuple[int, dt.date], DayRate] = {}
 
-    def grades(self, day: dt.date) -> dict[int, str]:
-        if day not in self._grades:
-            self._grades[day] = credit.grades_on(self._ids, day)
-        return self._grades[day]
+    def _load_ratings(self) -> dict[int, tuple[list[dt.date], list[str]]]:
+        """Each merchant's ratings (as_of ascending, grades) from the one in force on the
+        first day asked to the last day asked (every rating when no days were given)."""
+        queryset = CreditRating.objects.filter(merchant_id__in=self._ids)
+        if self._span is not None:
+            first, last = self._span
+            in_force_on_first = (
+                CreditRating.objects.filter(merchant_id=OuterRef("merchant_id"), as_of__lte=first)
+                .order_by("-as_of")
+                .values("as_of")[:1]
+            )
+            queryset = queryset.filter(as_of__lte=last).filter(
+                Q(as_of__gte=Subquery(in_force_on_first)) | Q(as_of__gt=first)
+            )
+        ratings: dict[int, tuple[list[dt.date], list[str]]] = {}
+        for merchant_id, as_of, grade in queryset.order_by("merchant_id", "as_of").values_list(
+            "merchant_id", "as_of", "grade"
+        ):
+            days, grades = ratings.setdefault(merchant_id, ([], []))
+            days.append(as_of)
+            grades.append(grade)
+        return ratings
+
+    def grade(self, merchant_id: int, day: dt.date) -> str | None:
+        """The grade of the merchant's latest rating dated on or before ``day`` (as
+        ``credit.grades_on``), or None."""
+        if self._ratings is None:
+            self._ratings = self._load_ratings()
+        found = self._ratings.get(merchant_id)
+        if found is None:
+            return None
+        index = bisect_right(found[0], day)
+        return found[1][index - 1] if index else None
 
     def base_rate(self, merchant_id: int, day: dt.date) -> Decimal | None:
         for effective_from, rate in self.agreed.get(merchant_id, ()):
@@ -148,7 +180,7 @@ class RateBook:
             merchant = self.merchants[merchant_id]
             signed_on = merchant.signed_at.astimezone(SHANGHAI).date() if merchant.signed_at else None
             rate, promotion, discount = statements.effective_rate(
-                rate=base, signed_on=signed_on, grade=self.grades(day).get(merchant_id), day=day, rules=rules
+                rate=base, signed_on=signed_on, grade=self.grade(merchant_id, day), day=day, rules=rules
             )
             result = DayRate(rate.quantize(RATE_PLACES), base, promotion, discount, rules)
         self._cache[key] = result
@@ -243,7 +275,11 @@ def _settle(*, through, close, merchant_ids, now) -> SettleResult:
         statement_day, _late = target(merchant_id, max(closed_on, day))
         planned[(merchant_id, statement_day)].append((LineKind.DISPUTE_RELEASE, day, amount, None, pk))
 
-    book = RateBook(touched_merchants) if planned else None
+    book = (
+        RateBook(touched_merchants, days=[day for entries in planned.values() for _k, day, *_r in entries])
+        if planned
+        else None
+    )
 
     # 3. The missing statements, in one insert; then their ids (1 query).
     missing = [key for key in planned if key not in existing]

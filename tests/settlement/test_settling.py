@@ -40,12 +40,21 @@ def test_a_day_settled_at_the_standard_rate_rounded_once_then_frozen_and_a_late_
     assert (later.gross, later.commission) == (Decimal("100.00"), Decimal("10.00"))
 
 
-def test_a_dispute_held_out_then_released_on_the_closing_day_and_grade_a(recruiter, finance, monkeypatch):
-    from settlement import credit
+def test_a_dispute_held_out_then_released_on_the_closing_day_and_grade_a(recruiter, finance):
+    from django.utils import timezone
+
+    from settlement.models import CreditRating, CreditRuleSet
     from settlement.services import payouts
 
-    monkeypatch.setattr(credit, "grades_on", lambda ids, day: dict.fromkeys(ids, "A"))
     merchant = signed_merchant(recruiter=recruiter, category="life_services")
+    CreditRating.objects.create(
+        merchant=merchant,
+        as_of=D(2026, 9, 1),
+        score=92,
+        grade="A",
+        rule_set=CreditRuleSet.objects.get(effective_from=D(2000, 1, 1)),
+        computed_at=timezone.now(),
+    )
     _tx(merchant, D(2026, 9, 15), "1000.00", "d1")
     dispute = payouts.dispute_open(
         merchant=merchant, by=finance, day="2026-09-15", amount="200.00", reason="客户投诉", today=D(2026, 9, 15)
