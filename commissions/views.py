@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from merchants import extensions
 from workplace.exceptions import ApplicationError
 from workplace.pagination import paginate
 from workplace.roles import Role, has_role, is_staff_member
@@ -42,6 +43,13 @@ def _preview(form):
         return selectors.quote_request(kind=kind, category=merchant.category, proposed_rate=rate, requester=form.user)
     except ApplicationError:
         return None
+
+
+def _merchant_panels(request, form) -> str:
+    """The panels about the merchant chosen so far (settlement's credit rating), through
+    merchants' registry."""
+    merchant = form.cleaned_data.get("merchant") if hasattr(form, "cleaned_data") else None
+    return extensions.render_merchant_panels(request, merchant)
 
 
 def _bound_form(request):
@@ -81,7 +89,8 @@ def request_new(request):
             )
             return redirect("commissions:requests")
     status = 400 if request.method == "POST" and form.errors and "preview" not in request.POST else 200
-    return render(request, "commissions/request_form.html", {"form": form, "quote": _preview(form)}, status=status)
+    context = {"form": form, "quote": _preview(form), "merchant_panels": _merchant_panels(request, form)}
+    return render(request, "commissions/request_form.html", context, status=status)
 
 
 @staff_required
@@ -89,7 +98,8 @@ def request_new(request):
 def request_preview(request):
     """The htmx partial: ratio and chain for the rate being typed."""
     form = _bound_form(request)
-    return render(request, "commissions/_quote_preview.html", {"quote": _preview(form), "form": form})
+    context = {"quote": _preview(form), "form": form, "merchant_panels": _merchant_panels(request, form)}
+    return render(request, "commissions/_quote_preview.html", context)
 
 
 def _queue_context(request, errors=None):

@@ -21,7 +21,7 @@ from workplace.exceptions import ApplicationError
 from workplace.people import display_name, person_column
 from workplace.rule_admin import DatedRuleAdmin
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -121,13 +121,22 @@ class MerchantAdmin(admin.ModelAdmin):
         url = reverse("admin:merchants_terminal_add") + "?" + urlencode({"merchant": merchant.pk})
         return format_html('<a class="addlink" href="{}" id="add-terminal">{}</a>', url, _("Add a terminal"))
 
+    @admin.display(description=_("More about the merchant"))
+    def merchant_panels(self, merchant):
+        # The apps above merchants' panels (settlement: the credit rating).
+        if merchant is None or merchant.pk is None:
+            return ""
+        return extensions.render_merchant_panels(None, merchant)
+
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "add_terminal_link"]
+        return [*super().get_readonly_fields(request, obj), "add_terminal_link", "merchant_panels"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and request.user.has_perm("merchants.add_terminal"):
             fieldsets.append((_("POS terminals"), {"fields": ["add_terminal_link"]}))
+        if obj is not None and len(extensions.merchant_panels):
+            fieldsets.append((_("More about the merchant"), {"fields": ["merchant_panels"]}))
         return fieldsets
 
     def has_add_permission(self, request):

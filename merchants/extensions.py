@@ -16,6 +16,9 @@ app registers a provider here from its ``AppConfig.ready()``:
 * ``review_urls``: ``(route, view, name)`` under ``review/<int:pk>/`` in merchants' URLs.
 * ``evaluation_recorder``: scoring's ``evaluation_record(*, application, by, data)``, which
   merchants' demo data calls to walk applications through approval.
+* ``merchant_panels`` (optional): ``fn(request, merchant) -> str`` (``request`` may be
+  None), an HTML panel about the merchant on its staff pages (the admin's merchant page,
+  the review page; the commissions app's rate-request form too): settlement's credit rating.
 
 A required registry left empty fails loudly: a Django system check (``manage.py check``,
 run by the test suite and on every start) and an error when the contract is rendered.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.safestring import mark_safe
 
 REQUIRED_CONTRACT_TERMS = frozenset(
     {"prepaid_rate", "bank_card_fee", "prepaid_reference", "bank_card_reference", "merchant_class"}
@@ -70,6 +74,9 @@ merchant_rates = Registry("merchant_rates", required=True, purpose="the merchant
 review_sections = Registry("review_sections", required=True, purpose="the review page's evaluation panel (scoring)")
 review_urls = Registry("review_urls", required=True, purpose="the review page's evaluation form post (scoring)")
 evaluation_recorder = Registry("evaluation_recorder", required=True, purpose="recording an evaluation (scoring)")
+merchant_panels = Registry(
+    "merchant_panels", required=False, purpose="panels on the merchant's staff pages (settlement: the credit rating)"
+)
 
 REGISTRIES = (
     approval_blockers,
@@ -79,6 +86,7 @@ REGISTRIES = (
     review_sections,
     review_urls,
     evaluation_recorder,
+    merchant_panels,
 )
 
 
@@ -86,6 +94,13 @@ def one(registry: Registry):
     """The single provider of ``registry`` (``ImproperlyConfigured`` when there is none)."""
     registry.require()
     return next(iter(registry))
+
+
+def render_merchant_panels(request, merchant) -> str:
+    """Every provider's panel about ``merchant``, as safe HTML (empty without providers)."""
+    if merchant is None:
+        return ""
+    return mark_safe("".join(str(provider(request, merchant)) for provider in merchant_panels))
 
 
 def collect_contract_terms(merchant, moment) -> dict:

@@ -65,12 +65,15 @@ class SettlementConfig(AppConfig):
     ]
 
     def ready(self):
+        from merchants import extensions
         from workplace.rules import register_dated_rule
 
-        from . import signals
+        from . import panels, signals
         from .models import CreditRuleSet, DepositRuleSet, SettlementRuleSet
 
         register_dated_rule(DepositRuleSet)
         register_dated_rule(CreditRuleSet)
         register_dated_rule(SettlementRuleSet)
         signals.connect()
+        # The credit panel on the merchant's staff pages and the rate-request form.
+        extensions.merchant_panels.register("credit", panels.credit_panel)

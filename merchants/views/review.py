@@ -96,9 +96,11 @@ def _review_context(request, application, **forms) -> dict:
         "reject_form": forms.get("reject_form") or reject_form(),
         "approval_blockers": services.approval_blockers(application) if "approve" in allowed else [],
     }
-    # Panels of the apps above merchants (the star evaluation, from scoring).
+    # Panels of the apps above merchants (the star evaluation, from scoring; the credit
+    # rating, from settlement).
     for section in extensions.review_sections:
         context.update(section(request, application, allowed, forms))
+    context["merchant_panels"] = extensions.render_merchant_panels(request, application.merchant)
     return context
 
 

@@ -377,8 +377,8 @@ def test_it_issues_a_constant_number_of_queries(
     # Session, user, roles, the head's department, unread notifications; the application,
     # documents, site visits and their media, the last check run and its findings, the
     # contract, the latest evaluation and the evaluation history (two queries where one
-    # would do), the status history and the assignee choices. The rule set in force is
-    # served from the cache.
-    queries.assert_constant(lambda: client.get(url(application)), grow, expected=16)
+    # would do), the merchant's credit rating (settlement's panel), the status history and
+    # the assignee choices. The rule set in force is served from the cache.
+    queries.assert_constant(lambda: client.get(url(application)), grow, expected=17)
     content = client.get(url(application)).content.decode()
     assert content.count("复查") == 3
