@@ -354,7 +354,7 @@ def refresh_figures(statement_ids, *, status: str = StatementStatus.OPEN) -> Non
                    commission = round(t.raw, 0) / 100,
                    net = t.gross - round(t.raw, 0) / 100
               FROM (
-                    SELECT statement_id, sum(amount) AS gross, sum(amount * rate) AS raw
+                    SELECT statement_id, sum(amount) AS gross, coalesce(sum(amount * rate), 0) AS raw
                       FROM {StatementLine._meta.db_table}
                      WHERE statement_id = ANY(%s)
                      GROUP BY statement_id
