@@ -1,6 +1,7 @@
 """The dashboard's files: ``/dashboards/export.xlsx?from=&to=`` (every table, one sheet
 each, in the reader's language) and ``/dashboards/report.pdf?month=YYYY-MM`` (the
-monthly management report, in Chinese). Both take the page's other filters (``region``,
+monthly management report, in Chinese; ``?plan=`` or the plan in force at the month's
+end). Both take the page's other filters (``region``,
 ``category``, ``segment``, ``recruiter``: ``dashboards.filters``). Staff only, each
 reader's own scope, as the page; a bad parameter is a 400 naming it, a recruiter outside
 the reader's reach a 403 naming it (plain text, in the reader's language)."""
@@ -12,7 +13,7 @@ from django.http import HttpResponse
 
 from workplace.exceptions import ApplicationError
 
-from . import charts, exports, report
+from . import alliance_panel, charts, exports, report
 from .filters import filters_from
 from .periods import period_from
 from .plan_panels import pick_plan, plan_panels
@@ -41,6 +42,7 @@ def export_xlsx(request):
         period,
         absolute=request.build_absolute_uri,
         plan=plan_panels(plan, request.user) if plan else None,
+        alliance=alliance_panel.alliance_panel(request.user, period, filters),
     )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
@@ -55,8 +57,10 @@ def report_pdf(request):
     try:
         period = report.report_month(request.GET.get("month"))
         filters = filters_from(request.GET, request.user)
+        plan = pick_plan(request.GET, today=period.end)
     except ApplicationError as error:
         return _refused(error)
-    response = HttpResponse(report.report_pdf(request.user, period, filters=filters), content_type="application/pdf")
+    content = report.report_pdf(request.user, period, filters=filters, plan=plan)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dashboard-report-{period.start.strftime("%Y-%m")}.pdf"'
     return response

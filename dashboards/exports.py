@@ -6,7 +6,9 @@ per panel, so the file holds exactly the page's numbers: counts as integers, per
 and working days as numbers with 2 places (a percent cell holds 60.00 for 60 %, shown
 as "60.00 %"), a figure with nothing to divide by as an empty cell. Each row names the
 page listing its records. The plan's tables (progress, phases and weeks, coverage,
-quotas) follow, one sheet each, when a plan is shown (``?plan=``, else the current one). Text cells a spreadsheet would read as a formula (starting
+quotas) follow, one sheet each, when a plan is shown (``?plan=``, else the current one);
+then the joint activities' sheet (``alliance_panel.export_table``: by district, then by
+activity, each rate with whether it meets its target). Text cells a spreadsheet would read as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe,
 as in ``compensation.exports``.
 """
@@ -19,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from .alliance_panel import export_table
 from .selectors import Period
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,11 +71,12 @@ def period_text(period: Period) -> str:
     return _("From %(start)s to %(end)s") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, plan=None) -> bytes:
+def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, plan=None, alliance=None) -> bytes:
     """``panels`` (``charts.panels``) as an XLSX file, one sheet per panel: its title and
     period, then a row per figure (label, value, link to the records behind it).
     ``absolute(path)`` makes a link absolute (``request.build_absolute_uri``). With
-    ``plan`` (``plan_panels.plan_panels``), a sheet per plan table after them."""
+    ``plan`` (``plan_panels.plan_panels``), a sheet per plan table after them; with
+    ``alliance`` (``alliance_panel.alliance_panel``), the joint activities' sheet last."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -108,6 +112,8 @@ def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, pla
     if plan:
         subtitle = f"{plan['plan'].name} ({plan['plan'].starts_on:%Y-%m-%d} – {plan['plan'].ends_on:%Y-%m-%d})"
         add_tables(workbook, plan_tables(plan), subtitle, taken)
+    if alliance is not None:
+        add_tables(workbook, [export_table(alliance)], period_text(period), taken)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

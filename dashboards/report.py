@@ -1,6 +1,11 @@
 """The monthly management report as PDF (issue 10 §4): the dashboard's panels of one
-month, each chart beside the table behind it, and the last six months' funnel as a line
-chart, in Chinese.
+month, each chart beside the table behind it, the last six months' funnel as a line
+chart, the plan's tables (progress by segment and category, phases, coverage by district
+with the gaps named), the recruiter leaderboard of the month and the joint activities'
+figures (by district and by activity, each rate against its target), in Chinese.
+
+The plan is ``?plan=`` or the plan in force on the month's last day (else the latest,
+``plan_panels.pick_plan``); without any plan its tables are left out.
 
 WeasyPrint runs no JavaScript, so the page's ECharts cannot draw here. The charts are
 drawn in Python as inline SVG (which WeasyPrint renders natively): plain bars with a
@@ -23,8 +28,10 @@ from django.utils.translation import gettext as _
 from workplace.exceptions import ApplicationError
 from workplace.pdf import render_pdf
 
-from . import charts
+from . import alliance_panel, charts
+from .leaderboard import leaderboard
 from .periods import EARLIEST, LATEST
+from .plan_panels import plan_panels
 from .selectors import NO_FILTERS, Filters, Period, dashboard_summary, funnel
 
 REPORT_LANGUAGE = "zh-hans"
@@ -142,6 +149,46 @@ def bar_chart(labels, values, *, label: str, reference: float | None = None, ref
     return _svg(body, label)
 
 
+def grouped_bar_chart(categories, series: list[tuple[str, list, float]], *, label: str, top: float = 100) -> str:
+    """Bars of several ``(name, values, reference)`` series side by side per category (None:
+    no bar, "—"), each series' reference drawn as a dashed line in its colour, a legend."""
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_width / max(len(categories), 1)
+    width = slot * 0.8 / max(len(series), 1)
+    body = _axes(top)
+    for number, (name, values, reference) in enumerate(series):
+        colour = BARS[number % len(BARS)]
+        for index, value in enumerate(values):
+            x = LEFT + slot * index + slot * 0.1 + width * number
+            centre = x + width / 2
+            if value is None:
+                body.append(f'<text x="{centre:.1f}" y="{TOP + plot_height - 4:.1f}" text-anchor="middle">—</text>')
+                continue
+            height = plot_height * min(float(value), top) / top
+            y = TOP + plot_height - height
+            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{colour}"/>')
+            body.append(
+                f'<text x="{centre:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="8">'
+                f"{_number_text(float(value))}</text>"
+            )
+        y = TOP + plot_height * (1 - float(reference) / top)
+        body.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{colour}" '
+            f'stroke-dasharray="4 3"/>'
+        )
+        legend_x = LEFT + number * 140
+        body.append(f'<rect x="{legend_x}" y="{HEIGHT - 12}" width="10" height="6" fill="{colour}"/>')
+        body.append(
+            f'<text x="{legend_x + 14}" y="{HEIGHT - 6}">{escape(str(name))} ≥ {_number_text(float(reference))}</text>'
+        )
+    for index, name in enumerate(categories):
+        centre = LEFT + slot * index + slot / 2
+        body.append(
+            f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 12:.1f}" text-anchor="middle">{escape(str(name))}</text>'
+        )
+    return _svg(body, label)
+
+
 def line_chart(categories, series: list[tuple[str, list[int]]], *, label: str) -> str:
     """One polyline per ``(name, values)`` over ``categories``, with a legend."""
     top = _nice_top(max((v for _name, values in series for v in values), default=0))
@@ -200,9 +247,26 @@ def _months_back(period: Period, count: int) -> list[Period]:
     return list(reversed(months))
 
 
-def report_context(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> dict:
-    """What the report shows, in the active language: the panels with their charts and
-    the funnel of the last six months. The summary's queries + 6 funnel queries."""
+def alliance_section(user, period: Period, filters: Filters) -> dict:
+    """The joint activities' panel (``alliance_panel``) with its chart as SVG."""
+    panel = alliance_panel.alliance_panel(user, period, filters)
+    data = alliance_panel.chart_data(panel)
+    title = _("Joint activities")
+    svg = None
+    if panel["activities"]:
+        svg = grouped_bar_chart(
+            data["labels"],
+            [(series["name"], series["values"], series["target"]) for series in data["series"]],
+            label=title,
+        )
+    return {**panel, "title": title, "svg": svg}
+
+
+def report_context(user, period: Period, now=None, filters: Filters = NO_FILTERS, plan=None) -> dict:
+    """What the report shows, in the active language: the panels with their charts, the
+    funnel of the last six months, the plan's tables (with ``plan``), the leaderboard
+    and the joint activities. The summary's queries, 6 funnel queries, the plan panels',
+    the leaderboard's and one for the joint activities."""
     summary = dashboard_summary(user=user, period=period, now=now, filters=filters)
     data = charts.chart_data(summary)
     panels = [
@@ -227,7 +291,12 @@ def report_context(user, period: Period, now=None, filters: Filters = NO_FILTERS
             label=trend_title,
         ),
     }
+    plan_section = plan_panels(plan, user, today=period.end) if plan is not None else None
+    plan_rows = plan_section["progress"]["recruiters"] if plan_section else None
     return {
+        "plan": plan_section,
+        "leaderboard": leaderboard(user, period, plan_rows=plan_rows, filters=filters),
+        "alliance": alliance_section(user, period, filters),
         "period": period,
         "month": period.start.strftime("%Y-%m"),
         "reader": user.get_full_name().strip() or user.get_username(),
@@ -240,15 +309,15 @@ def report_context(user, period: Period, now=None, filters: Filters = NO_FILTERS
 TEMPLATE = "dashboards/pdf/monthly_report.html"
 
 
-def report_html(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> str:
+def report_html(user, period: Period, now=None, filters: Filters = NO_FILTERS, plan=None) -> str:
     from django.template.loader import render_to_string
 
     with translation.override(REPORT_LANGUAGE):
-        return render_to_string(TEMPLATE, report_context(user, period, now=now, filters=filters))
+        return render_to_string(TEMPLATE, report_context(user, period, now=now, filters=filters, plan=plan))
 
 
-def report_pdf(user, period: Period, now=None, filters: Filters = NO_FILTERS) -> bytes:
+def report_pdf(user, period: Period, now=None, filters: Filters = NO_FILTERS, plan=None) -> bytes:
     """The month's report as PDF bytes, in Chinese."""
     with translation.override(REPORT_LANGUAGE):
-        context = report_context(user, period, now=now, filters=filters)
+        context = report_context(user, period, now=now, filters=filters, plan=plan)
     return render_pdf(TEMPLATE, context, language=REPORT_LANGUAGE)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from alliance.models import Participation, Referral
 from commissions.models import RateRequest
 from complaints.models import Complaint
 from merchants.models import Application, Category, Merchant, Segment
@@ -19,7 +20,7 @@ from workplace.exceptions import ApplicationError
 from workplace.pagination import paginate
 from workplace.roles import Role, has_role, is_staff_member
 
-from . import charts
+from . import alliance_panel, charts
 from .filters import FILTER_FIELDS, filters_from, recruiter_choices
 from .leaderboard import leaderboard
 from .periods import period_from
@@ -44,6 +45,11 @@ FIGURE_TITLES = {
     "rate-requests-pending": _("Rate requests pending at the end of the period"),
     "rate-requests-approved": _("Rate requests approved in the period"),
     "rate-requests-rejected": _("Rate requests rejected in the period"),
+    "alliance-invited": _("Merchants invited to joint activities"),
+    "alliance-participants": _("Merchants taking part in joint activities"),
+    "alliance-referrers": _("Participants who referred a customer"),
+    "alliance-referred": _("Customers referred in joint activities"),
+    "alliance-converted": _("Referred customers who spent"),
 }
 
 
@@ -108,6 +114,10 @@ def index(request):
     plan_rows = context["plan_panels"]["progress"]["recruiters"] if context["plan_panels"] else None
     board = leaderboard(request.user, period, plan_rows=plan_rows, filters=filters)
     context["leaderboard"] = board
+    alliance = alliance_panel.alliance_panel(request.user, period, filters)
+    context["alliance"] = alliance
+    if alliance["activities"]:
+        context["chart_data"]["alliance"] = alliance_panel.chart_data(alliance)
     context["chart_data"]["leaderboard"] = {
         "labels": [row["name"] for row in board],
         "signings": [row["signings"] for row in board],
@@ -172,7 +182,34 @@ def _row(record) -> dict:
             "when": record.closed_at or record.created_at,
             "url": _link("admin:commissions_raterequest_change", record.pk),
         }
+    if isinstance(record, Participation):
+        return {
+            "name": f"{record.merchant.name} · {record.activity.title}",
+            "status": _participation_status(record),
+            "owner": record.merchant.recruiter,
+            "when": record.accepted_at or record.declined_at or record.waitlisted_at or record.invited_at,
+            "url": _link("admin:alliance_activity_change", record.activity_id),
+        }
+    if isinstance(record, Referral):
+        return {
+            "name": f"{record.customer_ref} · {record.from_merchant.name} → {record.to_merchant.name}",
+            "status": _("Spent %(spend)s, share %(share)s") % {"spend": record.spend, "share": record.share},
+            "owner": record.recorded_by,
+            "when": record.date,
+            "day_only": True,
+            "url": _link("admin:alliance_referral_change", record.pk),
+        }
     raise TypeError(type(record))
+
+
+def _participation_status(participation) -> str:
+    if participation.accepted_at is not None:
+        return str(_("Taking part"))
+    if participation.waitlisted_at is not None:
+        return str(_("On the waiting list"))
+    if participation.declined_at is not None:
+        return str(_("Declined"))
+    return str(_("Invited, no answer yet"))
 
 
 _RELATED = {
@@ -180,17 +217,27 @@ _RELATED = {
     Complaint: ("merchant", "merchant__recruiter"),
     Merchant: ("recruiter",),
     RateRequest: ("merchant", "requested_by"),
+    Participation: ("merchant", "merchant__recruiter", "activity"),
+    Referral: ("activity", "from_merchant", "to_merchant", "recorded_by"),
 }
 
 
 @login_required
 def records(request, figure):
     _require_staff(request.user)
-    if figure not in FIGURES and figure not in PLAN_FIGURES:
+    if figure not in FIGURES and figure not in PLAN_FIGURES and figure not in alliance_panel.ALLIANCE_FIGURES:
         raise Http404
     period, error = _period_or_error(request)
     filters, filter_error = _filters_or_error(request)
-    queryset = figure_records(request.user, period, figure, filters=filters)
+    subject = ""
+    if figure in alliance_panel.ALLIANCE_FIGURES:
+        try:
+            queryset, subject = alliance_panel.alliance_records(request.user, period, figure, filters, request.GET)
+        except ApplicationError as subject_error:
+            error = error or subject_error
+            queryset, subject = alliance_panel.alliance_records(request.user, period, figure, filters, {})
+    else:
+        queryset = figure_records(request.user, period, figure, filters=filters)
     queryset = queryset.select_related(*_RELATED[queryset.model]).order_by("-pk")
     page = paginate(request, queryset, per_page=50)
     context = {
@@ -199,6 +246,7 @@ def records(request, figure):
         "error": error or filter_error,
         "figure": figure,
         "title": FIGURE_TITLES[figure],
+        "subject": subject,
         "page": page,
         "rows": [_row(record) for record in page.object_list],
         "total": page.paginator.count,

@@ -80,6 +80,24 @@
     });
   }
 
+  if (data.alliance) {
+    // Per district, the three rates side by side, each series with its own target line.
+    options["alliance"] = Object.assign({}, base, {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: data.alliance.labels, axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: data.alliance.series.map(function (series) {
+        return {
+          type: "bar",
+          name: series.name,
+          data: series.values,
+          label: { show: true, position: "top" },
+          markLine: ceiling(series.target_label, series.target)
+        };
+      })
+    });
+  }
+
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var option = options[element.dataset.chart];
