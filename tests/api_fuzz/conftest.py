@@ -173,6 +173,7 @@ def build_world(users):
         "activities": build_activities(users, signed),
         "plans": plans,
         "deposits": _deposits(),
+        **_settlements(users["admin_user"]),
         "regions": regions,
         "payroll_runs": payroll_runs,
         "usernames": sorted(user.username for user in users.values()),
@@ -228,6 +229,28 @@ def _deposits() -> list[int]:
     from settlement.models import Deposit
 
     return sorted(Deposit.objects.values_list("pk", flat=True))
+
+
+def _settlements(by) -> dict[str, list[int]]:
+    """The signed merchant's card consumption of today, settled (a payable statement), and a
+    dispute over part of it held on a new open statement."""
+    from decimal import Decimal
+
+    from settlement.models import CardTransaction, SettlementDispute, Statement
+    from settlement.services import settling
+
+    merchant = Merchant.objects.get(status=MerchantStatus.ACTIVE, user__isnull=False)
+    today = dt.date.today()
+    CardTransaction.objects.create(merchant=merchant, date=today, amount=Decimal("1234.50"), reference="FUZZ-CARD-1")
+    settling.settle(through=today)
+    dispute = SettlementDispute.objects.create(
+        merchant=merchant, day=today, amount=Decimal("100.00"), reason="顾客投诉", opened_by=by
+    )
+    settling.settle(through=today, close=False)
+    return {
+        "settlements": sorted(Statement.objects.values_list("pk", flat=True)),
+        "settlement_disputes": [dispute.pk],
+    }
 
 
 def build_plans(users) -> tuple[list[int], list[int]]:

@@ -46,6 +46,8 @@ _PATH_IDS = {
     "plans": "plans",
     "rate-requests": "rate_requests",
     "regions": "regions",
+    "settlement-disputes": "settlement_disputes",
+    "settlements": "settlements",
     "terminals": "terminals",
 }
 _NAMED_IDS = {
