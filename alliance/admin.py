@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import path
 
-from .models import Activity, Participation, PointEntry, Referral, ReferralShare
+from .models import Activity, Participation, PointEntry, PriorityPrice, Referral, ReferralShare
 from .referral_import import ReferralImportView
 
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = ("merchant", "invited_by", "invited_at", "accepted_at", "declined_at")
-    readonly_fields = ("invited_at",)
+    fields = ("merchant", "invited_by", "invited_at", "accepted_at", "declined_at", "waitlisted_at", "priority_at")
+    readonly_fields = ("invited_at", "waitlisted_at", "priority_at")
     raw_id_fields = ("merchant", "invited_by")
 
 
@@ -45,6 +45,20 @@ class ReferralAdmin(admin.ModelAdmin):
 @admin.register(ReferralShare)
 class ReferralShareAdmin(admin.ModelAdmin):
     list_display = ("effective_from", "percent")
+
+    # A rule change is a new row, never an edit.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PriorityPrice)
+class PriorityPriceAdmin(admin.ModelAdmin):
+    """The credit points priority in an oversubscribed activity costs, from a date."""
+
+    list_display = ("effective_from", "points")
 
     # A rule change is a new row, never an edit.
     def has_change_permission(self, request, obj=None):

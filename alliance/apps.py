@@ -9,6 +9,7 @@ _READ = [
     "alliance.view_participation",
     "alliance.view_referral",
     "alliance.view_referralshare",
+    "alliance.view_priorityprice",
     "alliance.view_pointentry",
 ]
 _WRITE = [
@@ -66,8 +67,9 @@ class AllianceConfig(AppConfig):
         from workplace.rules import register_dated_rule
 
         from . import points
-        from .models import ReferralShare
+        from .models import PriorityPrice, ReferralShare
 
         register_dated_rule(ReferralShare)
+        register_dated_rule(PriorityPrice)
         # +1 credit point per satisfied survey (SPEC.md §9), one entry per survey.
         post_save.connect(points.survey_recorded, sender=FollowUpVisit, dispatch_uid="alliance_survey_points")

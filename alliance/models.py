@@ -7,6 +7,9 @@ county, e.g. "颍州区"), not a foreign key to a region: merchants link to regi
 signed (active) merchants of that district; each has a participation row that records
 the invitation and the merchant's answer in the portal.
 
+Priority in an oversubscribed activity is bought with credit points at a dated price
+(``PriorityPrice``); the participation records it (``priority_at``).
+
 A referral is a customer sent by one participant to another during the activity; the
 receiving merchant owes the referring one a share (5 %, ``ReferralShare``, a dated rule)
 of what that customer spent.
@@ -17,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +78,9 @@ class Participation(models.Model):
     # Accepted when every place was taken: on the waiting list until a place is freed
     # (``alliance.priority``: grade A first, then the points balance, then who asked first).
     waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    # Priority bought with credit points (``alliance.redemptions.priority_buy``): ranked
+    # right after grade A merchants when a place is given. The points entry is the receipt.
+    priority_at = models.DateTimeField(_("priority bought at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participation")
@@ -105,6 +112,23 @@ class ReferralShare(models.Model):
 
     def __str__(self):
         return f"{self.effective_from}: {self.percent} %"
+
+
+class PriorityPrice(models.Model):
+    """The price in credit points of priority in an oversubscribed activity (SPEC.md §9:
+    points redeem for "priority in oversubscribed activities"; SPEC gives no price, the
+    default is 20 points), in force from a date. A change is a new row."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    points = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("priority price")
+        verbose_name_plural = _("priority prices")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.effective_from}: {self.points}"
 
 
 class Referral(models.Model):
@@ -154,6 +178,7 @@ class PointReason(models.TextChoices):
     REFERRAL = "referral", _("A referred customer who spent")
     SURVEY = "survey", _("A satisfied survey")
     POS_FEE = "pos_fee", _("Redeemed: one month's POS service fee")
+    PRIORITY = "priority", _("Redeemed: priority in an oversubscribed activity")
 
 
 class PointEntry(models.Model):
@@ -195,6 +220,14 @@ class PointEntry(models.Model):
         verbose_name = _("credit points entry")
         verbose_name_plural = _("credit points entries")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Priority in an activity is bought once per merchant.
+            models.UniqueConstraint(
+                fields=["merchant", "activity"],
+                condition=models.Q(reason="priority"),
+                name="alliance_one_priority_per_activity",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.merchant_id}: {self.points:+d} {self.reason}"

@@ -2,8 +2,10 @@
 listed first for joint activities; §9: points buy priority in oversubscribed activities).
 
 The order: grade A merchants first (their latest credit rating on the day,
-``settlement.credit.grades_on``), then the larger credit points balance, then who answered
-(or was invited) first. An activity's invitations are listed in this order when it has a
+``settlement.credit.grades_on``), then those who bought priority with credit points
+(``Participation.priority_at``, ``alliance.redemptions.priority_buy``, at the dated
+``PriorityPrice``), then the larger credit points balance, then who answered (or was
+invited) first. An activity's invitations are listed in this order when it has a
 limit of places; the waiting list (a merchant who accepts when every place is taken) is
 served in it: when a participant withdraws, the first waiting merchant takes the place.
 Nobody who holds a place loses it to a later, higher-ranked merchant.
@@ -46,11 +48,13 @@ class Ranking:
         return cls(grades=grades_on(ids, day), balances=balances)
 
     def key(self, participation):
-        """Sort key: grade A first, then the balance (larger first), then the earlier answer."""
+        """Sort key: grade A first, then priority bought, then the balance (larger first),
+        then the earlier answer."""
         merchant_id = participation.merchant_id
         since = participation.waitlisted_at or participation.invited_at
         return (
             self.grades.get(merchant_id) != GRADE_A,
+            participation.priority_at is None,
             -self.balances.get(merchant_id, 0),
             since,
             participation.pk,
@@ -74,3 +78,10 @@ def first_waiting(waiting, day: dt.date):
     if not waiting:
         return None
     return Ranking.of([p.merchant_id for p in waiting], day).order(waiting)[0]
+
+
+def is_oversubscribed(activity, taken: int) -> bool:
+    """An activity is oversubscribed when its places are limited and every one is taken
+    (``taken`` merchants take part): whoever accepts now waits for a freed place, so
+    priority is worth buying. Without a limit, or with a place free, it is not."""
+    return activity.places is not None and taken >= activity.places

@@ -97,8 +97,9 @@ def activity_invite(*, activity: Activity, by, participants: Sequence[int]) -> A
     return activity
 
 
-def _participation_for(activity: Activity, user, merchant_id: int | None) -> Participation:
-    """The user's own invitation to the activity (locked); another merchant's is never found."""
+def participation_for(activity: Activity, user, merchant_id: int | None) -> Participation:
+    """The user's own invitation to the activity (locked); another merchant's is never found.
+    Call inside a transaction, after locking the activity."""
     invitations = Participation.objects.select_for_update().filter(activity=activity, merchant__user=user)
     if merchant_id is not None:
         invitations = invitations.filter(merchant_id=merchant_id)
@@ -121,14 +122,14 @@ def participation_accept(*, activity: Activity, by, merchant_id: int | None = No
     list instead (``waitlisted_at``) and takes part when a place is freed
     (``alliance.priority``). The +2 points are given when it takes part."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    participation = _participation_for(activity, by, merchant_id)
+    participation = participation_for(activity, by, merchant_id)
     check_open_for_answers(activity, timezone.localdate())
     if participation.accepted_at is not None or participation.waitlisted_at is not None:
         return participation
     participation.declined_at = None
     if activity.places is not None:
         taken = activity.participations.filter(accepted_at__isnull=False).count()
-        if taken >= activity.places:
+        if priority.is_oversubscribed(activity, taken):
             participation.waitlisted_at = timezone.now()
             participation.save(update_fields=["waitlisted_at", "declined_at"])
             return participation
@@ -184,7 +185,7 @@ def _notify_promoted(participation: Participation, activity: Activity) -> None:
 @transaction.atomic
 def participation_decline(*, activity: Activity, by, merchant_id: int | None = None) -> Participation:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    participation = _participation_for(activity, by, merchant_id)
+    participation = participation_for(activity, by, merchant_id)
     check_open_for_answers(activity, timezone.localdate())
     merchant_id = participation.merchant_id
     referred = activity.referrals.filter(Q(from_merchant_id=merchant_id) | Q(to_merchant_id=merchant_id))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("activities/", views.portal_activities, name="portal_activities"),
     path("activities/<int:pk>/accept/", views.portal_answer, {"answer": "accept"}, name="portal_accept"),
     path("activities/<int:pk>/decline/", views.portal_answer, {"answer": "decline"}, name="portal_decline"),
+    path("activities/<int:pk>/priority/", views.portal_priority, name="portal_priority"),
     path("referrals/", views.portal_referrals, name="portal_referrals"),
     path("statement/", views.portal_statement, name="portal_statement"),
     re_path(r"^statement/(?P<month>\d{4}-\d{2})\.pdf$", views.portal_statement_pdf, name="portal_statement_pdf"),

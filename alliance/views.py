@@ -11,6 +11,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,20 +26,58 @@ from workplace.exceptions import ApplicationError
 from workplace.pdf import render_pdf
 from workplace.roles import Role, has_role
 
-from . import redemptions, referrals, selectors, services
+from . import priority, redemptions, referrals, selectors, services
 from .models import Participation, PointEntry
 from .referral_import import FIELD_LABELS
 
 
 @merchant_required
 def portal_activities(request):
-    """The activities the merchant's businesses are invited to, with their answers."""
-    invitations = (
+    """The activities the merchant's businesses are invited to, with their answers, and
+    where every place is taken, priority for credit points (``redemptions.priority_buy``)."""
+    taken = (
+        Participation.objects.filter(activity=OuterRef("activity_id"), accepted_at__isnull=False)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    invitations = list(
         Participation.objects.filter(merchant__user=request.user)
         .select_related("activity", "merchant")
+        .annotate(taken=Coalesce(Subquery(taken), 0))
         .order_by("-activity__starts_on", "activity_id", "merchant_id")
     )
-    return render(request, "alliance/portal_activities.html", {"invitations": invitations})
+    today = timezone.localdate()
+    for invitation in invitations:
+        invitation.oversubscribed = priority.is_oversubscribed(invitation.activity, invitation.taken)
+        invitation.may_buy_priority = (
+            invitation.oversubscribed
+            and invitation.accepted_at is None
+            and invitation.priority_at is None
+            and today <= invitation.activity.ends_on
+        )
+    context = {"invitations": invitations, "priority_price": redemptions.priority_price_on(today)}
+    return render(request, "alliance/portal_activities.html", context)
+
+
+@merchant_required
+@require_POST
+def portal_priority(request, pk: int):
+    """Buy priority in an oversubscribed activity with the invited merchant's credit points."""
+    invitation = get_object_or_404(Participation.objects.filter(merchant__user=request.user), pk=pk)
+    activity = get_object_or_404(selectors.activities_for_user(request.user), pk=invitation.activity_id)
+    try:
+        entry = redemptions.priority_buy(activity=activity, by=request.user, merchant_id=invitation.merchant_id)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(points)d points redeemed: you now come right after grade A merchants for a freed place.")
+            % {"points": -entry.points},
+        )
+    return redirect("alliance:portal_activities")
 
 
 @merchant_required

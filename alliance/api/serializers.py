@@ -75,7 +75,7 @@ class AnswerInputSerializer(serializers.Serializer):
 class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
-        fields = ["merchant", "invited_at", "accepted_at", "declined_at", "waitlisted_at"]
+        fields = ["merchant", "invited_at", "accepted_at", "declined_at", "waitlisted_at", "priority_at"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -83,8 +83,8 @@ class ActivitySerializer(serializers.ModelSerializer):
     participants = serializers.SerializerMethodField(help_text=_("The ids of the merchants invited."))
     invitations = serializers.SerializerMethodField(
         help_text=_(
-            "The invitations; with a limit of places, grade A merchants first, then by credit points "
-            "(the order of the waiting list)."
+            "The invitations; with a limit of places, grade A merchants first, then those who bought "
+            "priority, then by credit points (the order of the waiting list)."
         )
     )
 

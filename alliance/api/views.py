@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from workplace.api.parsers import JSONParser
 
-from .. import referrals, selectors, services
+from .. import redemptions, referrals, selectors, services
 from ..models import PointEntry
 from ..priority import Ranking
 from . import serializers as s
@@ -112,6 +112,27 @@ class ActivityViewSet(
         data = s.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.participation_decline(activity=activity, by=request.user, merchant_id=data.validated_data["merchant"])
+        return self._detail(activity)
+
+    @extend_schema(
+        tags=["alliance"],
+        summary="The invited merchant buys priority in an oversubscribed activity with credit points",
+        description=(
+            "Only when every place is taken and the merchant holds none: it spends the priority price in force "
+            "(20 points by default) and is then ranked right after grade A merchants for a freed place. Once per "
+            "activity; refused (400, naming the field) without enough points (points), when the activity is not "
+            "oversubscribed, already taken part in or already bought (activity); 409 once the activity is over."
+        ),
+        request=s.AnswerInputSerializer,
+        responses=s.ActivitySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def priority(self, request, pk=None):
+        activity = self.get_object()
+        redemptions.check_may_buy_priority(request.user)
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        redemptions.priority_buy(activity=activity, by=request.user, merchant_id=data.validated_data["merchant"])
         return self._detail(activity)
 
 
