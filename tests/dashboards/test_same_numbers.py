@@ -21,20 +21,28 @@ MAY = {"from": "2026-05-01", "to": "2026-05-31"}
 
 
 @pytest.fixture
-def may(plan, signings, recruiter, second_recruiter, recruitment_head):
+def may(request, recruiter, second_recruiter, recruitment_head):
+    """May 2026: the plan and its signings (tests/dashboards/test_plan_panels.py), four
+    decisions, two joint activities."""
+    the_plan = request.getfixturevalue("plan")
+    request.getfixturevalue("signings")
     for day in ("2026-05-04", "2026-05-06", "2026-05-07"):
         decided(recruiter, A.APPROVED, day)
     decided(second_recruiter, A.REJECTED, "2026-05-08")
-    spring = activity(recruitment_head, district="颍州区", title="颍州区春季联合拓客", starts="2026-05-01", ends="2026-05-20")
+    spring = activity(
+        recruitment_head, district="颍州区", title="颍州区春季联合拓客", starts="2026-05-01", ends="2026-05-20"
+    )
     one, two, three = merchants_invited(spring, recruiter, 3, answer="accepted")
     merchants_invited(spring, recruiter, 2, answer="declined")
     refer(spring, one, two, "100.00")
     refer(spring, one, three, "0.00")
     refer(spring, two, one, "33.33")
-    taihe = activity(second_recruiter, district="太和县", title="太和县联合拓客", starts="2026-05-10", ends="2026-06-10")
+    taihe = activity(
+        second_recruiter, district="太和县", title="太和县联合拓客", starts="2026-05-10", ends="2026-06-10"
+    )
     merchants_invited(taihe, second_recruiter, 1, answer="accepted")
     merchants_invited(taihe, second_recruiter, 3)
-    return plan
+    return the_plan
 
 
 def client_of(user):
@@ -136,7 +144,10 @@ def test_the_funnel_and_the_pass_rate(documents):
     funnel = section(text, "入驻漏斗", "审核通过率")
     passing = section(text, "审核通过率", "入驻周期")
 
-    for table_id, sheet, pdf_section in (("table-funnel", "入驻漏斗", funnel), ("table-pass-rate", "审核通过率", passing)):
+    for table_id, sheet, pdf_section in (
+        ("table-funnel", "入驻漏斗", funnel),
+        ("table-pass-rate", "审核通过率", passing),
+    ):
         rows = page_rows(html, table_id)
         assert rows, table_id
         for label, value in rows:
