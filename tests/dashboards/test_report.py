@@ -160,3 +160,88 @@ def test_it_takes_the_pages_filters(recruiter, second_recruiter, general_manager
     assert context["panels"][0]["rows"][2]["value"] == 1
     assert context["trend"]["rows"][-1]["approved"] == 1
     assert get(recruiter, {"month": "2026-10", "recruiter": str(second_recruiter.pk)}).status_code == 403
+
+
+# --- the plan's tables, the leaderboard and the joint activities ------------------------------
+
+
+def october_plan(recruiter):
+    from plans.models import Phase, PhaseTarget, Plan, PlanTarget, Quota, Region
+
+    city = Region.objects.create(name="阜阳市", code="341200", kind="city")
+    yingzhou = Region.objects.create(name="颍州区", code="341202", kind="district", parent=city)
+    Region.objects.create(name="颍泉区", code="341204", kind="district", parent=city)
+    plan = Plan.objects.create(
+        name="阜阳秋季计划", region=city, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 31)
+    )
+    PlanTarget.objects.create(plan=plan, segment="basic", count=4)
+    phase = Phase.objects.create(plan=plan, name="秋季一期", starts_on=plan.starts_on, ends_on=plan.ends_on)
+    phase.regions.set([yingzhou])
+    PhaseTarget.objects.create(phase=phase, segment="basic", count=4)
+    Quota.objects.create(plan=plan, recruiter=recruiter, count=4)
+    merchant_of(recruiter, status="active", signed_at=at("2026-10-08"), signing_recruiter=recruiter, district="颍州区")
+    return plan
+
+
+def october_activity(recruiter):
+    from tests.dashboards.alliance_builders import activity, merchants_invited, refer
+
+    held = activity(recruiter, district="颍州区", title="颍州区秋季联合拓客", starts="2026-10-10", ends="2026-10-20")
+    one, two = merchants_invited(held, recruiter, 2, answer="accepted")
+    merchants_invited(held, recruiter, 2, answer="declined")
+    refer(held, one, two, "80.00")
+    return held
+
+
+def test_it_has_the_plan_in_force_at_the_months_end_the_leaderboard_and_the_joint_activities(
+    recruiter, general_manager
+):
+    october_plan(recruiter)
+    october_activity(recruiter)
+
+    text = pdf_text(get(general_manager, {"month": "2026-10"}).content, layout=True)
+
+    for words in (
+        "计划进度",
+        "阜阳秋季计划",
+        "秋季一期",
+        "区县覆盖",
+        "尚无签约商户的区县： 颍泉区",
+        "招商业务人员排行榜",
+    ):
+        assert words in text, words
+    assert "联合拓客活动" in text and "颍州区秋季联合拓客" in text
+    assert "50.00 %" in text and "未达标" in text and "4.00" in text  # 2 of 4 take part; 5 % of 80.00
+
+
+def test_without_a_plan_it_leaves_the_plans_tables_out(recruiter, general_manager):
+    context = report.report_context(general_manager, report.report_month("2026-10"))
+    html = report.report_html(general_manager, report.report_month("2026-10"))
+
+    assert context["plan"] is None
+    assert 'id="panel-plan-progress"' not in html
+    assert 'id="panel-leaderboard"' in html and 'id="panel-alliance"' in html
+    assert "期间内没有联合拓客活动。" in html
+
+
+def test_it_takes_a_plan_and_refuses_a_bad_one(recruiter, general_manager):
+    plan = october_plan(recruiter)
+
+    assert get(general_manager, {"month": "2026-10", "plan": str(plan.pk)}).status_code == 200
+    response = get(general_manager, {"month": "2026-10", "plan": "999999"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("plan: ")
+
+
+def test_its_queries_with_a_plan_and_activities_do_not_grow(queries, recruiter, general_manager):
+    plan = october_plan(recruiter)
+    october_activity(recruiter)
+    period = report.report_month("2026-10")
+    report.report_context(general_manager, period, plan=plan)
+
+    def grow():
+        october_activity(recruiter)
+        merchant_of(recruiter, status="active", signed_at=at("2026-10-09"), signing_recruiter=recruiter)
+
+    # The 18 without a plan and the plan panels' 12 (as the page's).
+    queries.assert_constant(lambda: report.report_context(general_manager, period, plan=plan), grow, expected=30)
