@@ -4,10 +4,12 @@ statement, the no-rate hold and its release, and ``/api/v1/settlement-disputes/`
 role (another merchant's dispute: 404; only finance opens and closes)."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from pypdf import PdfReader
 
 from commissions.models import CommissionStandard
 from settlement.models import (
@@ -19,6 +21,7 @@ from settlement.models import (
     StatementStatus,
 )
 from settlement.services import payouts, settling
+from settlement.statement_pdf import statement_pdf
 from tests.factories.settlement import signed_merchant
 from workplace import rules
 from workplace.exceptions import ApplicationError, InvalidTransition, NotPermitted
@@ -151,6 +154,9 @@ def test_a_day_without_any_rate_is_held_not_settled_at_zero(finance, merchant, n
     assert (statement.status, statement.held_for, statement.rate) == (StatementStatus.HELD, HoldReason.NO_RATE, None)
     assert list(statement.lines.values_list("rate", flat=True)) == [None]
     assert statement.gross == Decimal("1000.00")
+    pdf = PdfReader(io.BytesIO(statement_pdf(statement)))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "付款暂扣" in text and "无有效佣金费率" in text and "—" in text  # the line's rate: none
     with pytest.raises(InvalidTransition) as error:
         payouts.statement_release(statement=statement, by=finance)
     assert (error.value.field, error.value.code) == ("rate", "no_rate")
