@@ -1,5 +1,8 @@
-"""Writes of merchant money, one module per concern: ``deposits`` (保证金) and
-``card_transactions`` (the card system's daily consumption in)."""
+"""Writes of merchant money, one module per concern: ``deposits`` (保证金),
+``card_transactions`` (the card system's daily consumption in), ``statements`` (the
+settlement rules as pure functions: T+15, the promotion, grade A, rounding), ``settling``
+(the daily job building and closing the statements), ``payouts`` (finance's pay, hold and
+release, and the disputes), ``credit`` (the monthly rating) and ``reminders``."""
 
 from .card_transactions import (
     MAX_ROWS,
