@@ -172,7 +172,9 @@ class StatementSerializer(serializers.Serializer):
 
 class PointEntrySerializer(serializers.Serializer):
     points = serializers.IntegerField()
-    reason = serializers.CharField(help_text="participation, withdrawal, referral, survey or pos_fee (a redemption).")
+    reason = serializers.CharField(
+        help_text="participation, withdrawal, referral, survey, or a redemption: pos_fee or priority."
+    )
     reason_label = serializers.CharField(source="get_reason_display")
     activity = serializers.IntegerField(source="activity_id", allow_null=True)
     referral = serializers.IntegerField(source="referral_id", allow_null=True)
