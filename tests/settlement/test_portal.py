@@ -148,3 +148,25 @@ def test_my_statements_take_a_fixed_number_of_queries(merchant, merchant_user, q
 
 def test_credit_rule_set_is_there():
     assert CreditRuleSet.objects.exists()
+
+
+def test_i_download_my_statement_as_pdf(statements, merchant_user, recruiter):
+    statement = statements.last()
+    response = login(merchant_user).get(f"/settlement/statements/{statement.pk}/statement.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert (
+        f"statement-{statement.merchant_id}-{statement.period_start.isoformat()}.pdf"
+        in (response["Content-Disposition"])
+    )
+    assert login(recruiter).get(f"/settlement/statements/{statement.pk}/statement.pdf").status_code == 200
+
+
+def test_a_held_statement_says_why(statements, merchant_user, finance):
+    from settlement.services import payouts
+
+    statement = statements.last()
+    payouts.statement_hold(statement=statement, by=finance, reason="核查交易异常")
+    body = login(merchant_user).get(f"/settlement/statements/{statement.pk}/", **EN).content.decode()
+    assert 'id="statement-hold"' in body and "核查交易异常" in body
