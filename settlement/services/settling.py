@@ -275,11 +275,12 @@ def _settle(*, through, close, merchant_ids, now) -> SettleResult:
         statement_day, _late = target(merchant_id, max(closed_on, day))
         planned[(merchant_id, statement_day)].append((LineKind.DISPUTE_RELEASE, day, amount, None, pk))
 
-    book = (
-        RateBook(touched_merchants, days=[day for entries in planned.values() for _k, day, *_r in entries])
-        if planned
-        else None
-    )
+    # The days rates are asked for: each line's own, and each statement's (a late line's
+    # statement day may lie after every line's day).
+    rate_days = {day for (_merchant, day) in planned} | {
+        day for entries in planned.values() for _kind, day, *_rest in entries
+    }
+    book = RateBook(touched_merchants, days=rate_days) if planned else None
 
     # 3. The missing statements, in one insert; then their ids (1 query).
     missing = [key for key in planned if key not in existing]

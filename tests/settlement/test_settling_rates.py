@@ -227,3 +227,16 @@ def test_a_run_takes_the_same_queries_whatever_the_merchants_and_days(recruiter,
     # their ratings; 2 inserts, the figures' update, the 2 closing updates; 2 savepoints.
     queries.assert_constant(run, grow, expected=14)
     assert Statement.objects.count() == 1 + 3 * 8
+
+
+def test_a_late_lines_statement_day_takes_its_own_grade_and_the_line_its_days(recruiter):
+    merchant = _signed(recruiter, D(2026, 8, 1))
+    _tx(merchant, D(2026, 9, 10), "100.00")
+    settling.settle(through=D(2026, 9, 10))
+    _grade(merchant, "A", D(2026, 9, 20))
+    _tx(merchant, D(2026, 9, 10), "1000.00")  # late: onto the statement of the run's day
+    settling.settle(through=D(2026, 9, 25))
+    later = _statement(merchant, D(2026, 9, 25))
+    assert (later.rate, later.discount_applied) == (Decimal("9.5"), True)  # graded A by the 25th
+    assert _rates(later) == [("late_correction", D(2026, 9, 10), Decimal("10"))]  # the 10th: not yet
+    assert later.commission == Decimal("100.00")
