@@ -352,3 +352,12 @@ def test_the_disputes_list_takes_a_fixed_number_of_queries(client_for, finance, 
     grow()
     client.get(URL)
     queries.assert_constant(lambda: client.get(URL), grow, expected=2)
+
+
+def test_anonymous_is_refused_the_disputes(api_client, merchant, disputes):
+    assert api_client.get(URL).status_code in (401, 403)
+    assert api_client.get(f"{URL}{disputes['merchant'].pk}/").status_code in (401, 403)
+    body = {"merchant": merchant.pk, "day": "2026-09-10", "amount": "1.00", "reason": "x"}
+    assert api_client.post(URL, body, format="json").status_code in (401, 403)
+    assert api_client.post(f"{URL}{disputes['merchant'].pk}/close/", {}, format="json").status_code in (401, 403)
+    assert SettlementDispute.objects.count() == 2
