@@ -68,7 +68,7 @@ def table(html, table_id) -> str:
 def line(html, table_id, attribute, value) -> dict[str, str]:
     """A row's cells by their ``data-figure`` (text, tags and spaces collapsed)."""
     body = re.search(rf'<tr {attribute}="{value}"[^>]*>(.*?)</tr>', table(html, table_id), re.S).group(1)
-    cells = re.findall(r'<td class="num" data-figure="(\w+)"[^>]*>(.*?)</td>', body, re.S)
+    cells = re.findall(r'<td class="num[^"]*" data-figure="(\w+)"[^>]*>(.*?)</td>', body, re.S)
     return {name: " ".join(re.sub(r"<[^>]+>", " ", cell).split()) for name, cell in cells}
 
 

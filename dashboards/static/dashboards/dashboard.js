@@ -83,6 +83,8 @@
   if (data.alliance) {
     // Per district, the three rates side by side, each series with its own target line.
     options["alliance"] = Object.assign({}, base, {
+      // Room for the legend above and the target lines' labels on the right.
+      grid: { containLabel: true, left: 8, right: 64, top: 40, bottom: 8 },
       legend: { top: 0 },
       xAxis: { type: "category", data: data.alliance.labels, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "value", min: 0, max: 100 },
