@@ -81,7 +81,9 @@ def link(html, table_id, attribute, value, figure) -> str:
 def activity_titles(html) -> list[str]:
     if 'id="table-alliance-activities"' not in html:
         return []
-    rows = re.findall(r'<tr data-activity="\d+"><th scope="row">(.*?)</th>', table(html, "table-alliance-activities"))
+    rows = re.findall(
+        r'<tr data-activity="\d+"><th scope="row"[^>]*>(.*?)</th>', table(html, "table-alliance-activities")
+    )
     return [re.sub(r"<[^>]+>", "", cell) for cell in rows]
 
 
