@@ -334,3 +334,54 @@ def test_a_records_page_takes_a_fixed_number_of_queries(queries, general_manager
     url = "/dashboards/records/alliance-referred/"
     client.get(url, DECEMBER)
     queries.assert_constant(lambda: client.get(url, DECEMBER), grow)
+
+
+# --- the XLSX sheet and the report's chart -------------------------------------------------------
+
+
+def test_the_xlsx_has_the_joint_activities_sheet(general_manager, activities):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(general_manager)
+    response = client.get("/dashboards/export.xlsx", DECEMBER, HTTP_ACCEPT_LANGUAGE="en")
+    book = load_workbook(io.BytesIO(response.content))
+
+    assert book.sheetnames[-1] == "Joint activities"
+    rows = [row for row in book["Joint activities"].iter_rows(values_only=True) if any(row)]
+    assert rows[0][:2] == ("Joint activities", "From 2026-12-01 to 2026-12-31")
+    assert rows[1][:6] == ("District", "Activities", "Invited", "Participants", "Participation rate", "Target met")
+    assert rows[2][:14] == ("太和县", 1, 4, 1, 25, "Not met", 0, 0, "Not met", 0, 0, None, None, 0)
+    assert rows[3][:14] == ("颍州区", 2, 7, 5, 71.43, "Met", 2, 40, "Met", 3, 2, 66.67, "Met", 6)
+    assert rows[4][0] == "All activities"
+    assert [row[0] for row in rows[6:]] == ["太和县联合拓客", "颍州区冬季联合拓客", "颍州区二部活动"]
+    assert rows[7][1:3] == ("颍州区", "2026-12-01 – 2026-12-31")
+    sheet = book["Joint activities"]
+    assert sheet.cell(4, 5).number_format == '0.00" %"' and sheet.cell(5, 14).number_format == "0.00"
+
+
+def test_a_recruiters_xlsx_has_their_activities_only(recruiter, activities):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(recruiter)
+    book = load_workbook(io.BytesIO(client.get("/dashboards/export.xlsx", DECEMBER).content))
+
+    names = [row[0] for row in book.worksheets[-1].iter_rows(values_only=True)]
+    assert "颍州区冬季联合拓客" in names and "颍州区二部活动" not in names and "太和县联合拓客" not in names
+
+
+def test_the_reports_chart_draws_each_rate_against_its_target(general_manager, activities):
+    from dashboards import report
+
+    section = report.alliance_section(general_manager, report.report_month("2026-12"), report.NO_FILTERS)
+
+    svg = section["svg"]
+    assert svg.startswith("<svg")
+    assert svg.count('stroke-dasharray="4 3"') == 3  # the 60, 40 and 12 % targets
+    assert svg.count("<rect") == 3 * 3 - 1 + 3  # 3 rates × (2 districts + all), one without a value; 3 legend keys
+    assert ">71.43</text>" in svg and ">66.67</text>" in svg
