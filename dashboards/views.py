@@ -1,6 +1,8 @@
 """The dashboard page (``/dashboards/``) and the records behind each of its figures
 (``/dashboards/records/<figure>/``). Staff only; the figures and their records come from
-the same builders in ``dashboards.selectors``, so a list's count is its figure."""
+the same builders in ``dashboards.selectors`` (the joint activities' in ``alliance.figures``,
+through ``dashboards.alliance_panel``: ``alliance-<figure>`` with ``?activity=`` or
+``?district=``), so a list's count is its figure."""
 
 from __future__ import annotations
 
