@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
@@ -45,6 +46,10 @@ def pdf_bytes(text: str = "Sample certificate") -> bytes:
     return bytes(out)
 
 
-def jpeg_bytes() -> bytes:
-    """Bytes that start like a JPEG (JFIF header); enough for content detection."""
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+def jpeg_bytes(width: int = 2, height: int = 2, rgb=(200, 30, 30)) -> bytes:
+    """A valid JPEG image of one colour (upload inspection parses it)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), rgb).save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()

@@ -4,10 +4,11 @@ status), the storage names of its files and the SPEC.md §4 defaults."""
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePosixPath
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from workplace import file_inspection
 
 
 class ComplaintType(models.TextChoices):
@@ -75,14 +76,11 @@ OPEN_STATUSES = frozenset(ComplaintStatus.values) - CLOSED_STATUSES
 del S
 
 
-def _private_name(prefix: str, filename: str) -> str:
-    """A generated storage name: the uploader's file name never reaches the disk."""
-    suffix = PurePosixPath(filename or "").suffix.lower()[:10]
-    return f"private/complaints/{prefix}/{uuid.uuid4().hex}{suffix}"
-
-
 def attachment_upload_to(instance, filename):
-    return _private_name("attachments", filename)
+    """A generated storage name with the extension of the type detected in the bytes: the
+    uploader's file name never reaches the disk."""
+    suffix = file_inspection.extension_for(getattr(instance, "content_type", ""))
+    return f"private/complaints/attachments/{uuid.uuid4().hex}{suffix}"
 
 
 # SPEC.md §4 defaults; the data migration seeds the first rule set with them.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from merchants.services.uploads import inspect_upload
 from workplace.exceptions import InvalidTransition, NotPermitted
+from workplace.file_inspection import clean_original_name
 
 from ..models import CLOSED_STATUSES, Attachment, AttachmentSide, Complaint, EventAction
 from .workflow import is_complaint_merchant, is_customer_service, is_responsible, lock, record_event
@@ -52,7 +53,7 @@ def attachment_add(
     content_type, size, digest = inspect_upload(
         file, allowed=ALLOWED_ATTACHMENT_TYPES, max_size=MAX_ATTACHMENT_SIZE, field="file"
     )
-    name = (getattr(file, "name", "") or "")[:255]
+    name = clean_original_name(getattr(file, "name", ""))
     attachment = Attachment(
         complaint=complaint,
         arbitration=arbitration,

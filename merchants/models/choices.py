@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplace import file_inspection
+
 
 class Category(models.TextChoices):
     """Merchant categories; the commission table (SPEC.md §3) is keyed by these."""
@@ -109,19 +111,24 @@ class TerminalStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
-def _private_name(prefix: str, filename: str) -> str:
+def _private_name(prefix: str, suffix: str) -> str:
     """A generated storage name: the uploader's file name never reaches the disk."""
-    suffix = PurePosixPath(filename or "").suffix.lower()[:10]
     return f"private/merchants/{prefix}/{uuid.uuid4().hex}{suffix}"
 
 
+def _detected_suffix(instance) -> str:
+    """An upload's extension from the type detected in its bytes, never the client's name."""
+    return file_inspection.extension_for(getattr(instance, "content_type", ""))
+
+
 def document_upload_to(instance, filename):
-    return _private_name("documents", filename)
+    return _private_name("documents", _detected_suffix(instance))
 
 
 def visit_media_upload_to(instance, filename):
-    return _private_name("visits", filename)
+    return _private_name("visits", _detected_suffix(instance))
 
 
 def contract_upload_to(instance, filename):
-    return _private_name("contracts", filename)
+    # Contracts are rendered by the app; the name is ours, not a client's.
+    return _private_name("contracts", PurePosixPath(filename or "").suffix.lower()[:10])

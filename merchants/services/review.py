@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError, InvalidTransition
+from workplace.file_inspection import clean_original_name
 from workplace.notifications import notify
 from workplace.roles import roles_of
 from workplace.scoping import department_of
@@ -88,7 +89,7 @@ def site_visit_record(*, application: Application, by, visited_on: dt.date, note
             item = SiteVisitMedia(
                 visit=visit,
                 kind=ALLOWED_MEDIA_TYPES[content_type],
-                original_name=(getattr(file, "name", "") or "")[:255],
+                original_name=clean_original_name(getattr(file, "name", "")),
                 content_type=content_type,
                 size=size,
                 sha256=sha256,

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workplace import file_inspection
 from workplace.exceptions import ApplicationError
 
 from .. import checks
@@ -38,7 +39,9 @@ ALLOWED_MEDIA_TYPES = {
 
 def inspect_upload(file, *, allowed: dict, max_size: int, field: str = "file") -> tuple[str, int, str]:
     """Content type (from the bytes, never the name), size and SHA-256 of an upload;
-    refuses types not in ``allowed`` and files over ``max_size`` (400 naming ``field``)."""
+    refuses types not in ``allowed``, files over ``max_size`` and content that is not
+    plainly of its type (workplace.file_inspection: polyglots, PDF scripts, image bombs),
+    each a 400 naming ``field``."""
     if file is None:
         raise ApplicationError(_("Please choose a file."), field=field, code="required")
     size = file.size if getattr(file, "size", None) is not None else 0
@@ -59,7 +62,7 @@ def inspect_upload(file, *, allowed: dict, max_size: int, field: str = "file") -
             field=field,
             code="file_type_invalid",
         )
-    file.seek(0)
+    file_inspection.check_content(file, content_type, field=field)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -92,7 +95,7 @@ def document_add(
         kind=kind,
         number=number,
         valid_until=valid_until,
-        original_name=(getattr(file, "name", "") or "")[:255],
+        original_name=file_inspection.clean_original_name(getattr(file, "name", "")),
         content_type=content_type,
         size=size,
         sha256=sha256,

@@ -6,15 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints.models import Complaint, ComplaintStatus
+from merchants.samples import png_bytes
 from tests.factories.complaints import make_complaint
 from tests.factories.workplace import UserFactory
 
 pytestmark = pytest.mark.django_db
 S = ComplaintStatus
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
-    b"\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7V\xbd\xfa\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+PNG = png_bytes()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.test import Client
 
 from merchants import checks, services
 from merchants.models import Application, ApplicationStatus, DocumentKind
+from merchants.samples import pdf_bytes as sample_pdf_bytes
 from merchants.services.applications import submit_blockers
 from scoring import services as scoring_services
 
@@ -35,7 +36,7 @@ def png_bytes() -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return sample_pdf_bytes()
 
 
 def png_file(name="licence.png"):

@@ -1,0 +1,193 @@
+"""Upload attacks (issue 13): each refused with a 400 naming the field, and nothing stored —
+no row and no file. What is accepted is stored under the detected type's extension, never
+the client's name."""
+
+import struct
+import zlib
+
+import pytest
+
+from merchants.models import Document
+from merchants.samples import jpeg_bytes, pdf_bytes, png_bytes
+from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+
+from .conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/applications/"
+PROFILE = {
+    "company_name": "阜阳颍州美味餐饮有限公司",
+    "entity_type": "enterprise",
+    "category": "dining_entertainment",
+    "segment": "featured",
+    "uscc": VALID_USCC,
+    "legal_rep_name": "徐明",
+    "legal_rep_id_number": VALID_ID_NUMBER,
+    "address": "人民路18号",
+    "district": "颍州区",
+    "contact_phone": "0558-2212345",
+}
+
+
+def pdf_with(catalog_extra: bytes = b"", extra_objects: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF whose catalog carries ``catalog_extra`` and which holds ``extra_objects``
+    (numbered from 6)."""
+    stream = b"BT /F1 18 Tf 40 100 Td (Certificate) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *extra_objects,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 4096))
+        + chunk(b"IEND", b"")
+    )
+
+
+ATTACKS = {
+    "exe_named_pdf": ("licence.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "file_type_invalid"),
+    "zero_bytes": ("licence.pdf", b"", None),
+    "html_page": ("licence.html", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", None),
+    "svg_with_script": (
+        "licence.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>',
+        None,
+    ),
+    "pdf_html_polyglot": ("licence.pdf", pdf_bytes() + b"\n<html><script>alert(1)</script></html>\n", "file_unsafe"),
+    "pdf_open_action_script": (
+        "licence.pdf",
+        pdf_with(b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"),
+        "file_unsafe",
+    ),
+    "pdf_open_action_hex_escaped": (
+        "licence.pdf",
+        pdf_with(b"/OpenAction 6 0 R", (b"<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>",)),
+        "file_unsafe",
+    ),
+    "pdf_launch_action": (
+        "licence.pdf",
+        pdf_with(b"/OpenAction << /S /Launch /F (cmd.exe) >>"),
+        "file_unsafe",
+    ),
+    "pdf_embedded_file": (
+        "licence.pdf",
+        pdf_with(b"/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>", (b"<< /Type /Filespec /F (a.exe) >>",)),
+        "file_unsafe",
+    ),
+    "pdf_header_only": ("licence.pdf", b"%PDF-1.7\n" + b"garbage " * 40, "file_unreadable"),
+    "jpeg_then_html": ("shop.jpg", jpeg_bytes() + b"<html><body onload=alert(1)>hi</body></html>", "file_unsafe"),
+    "png_50000_square": ("shop.png", png_declaring(50_000, 50_000), "image_too_large"),
+    "png_truncated": ("shop.png", png_bytes()[:40], "file_unreadable"),
+}
+
+
+@pytest.fixture
+def application_id(client_for, merchant_user):
+    return client_for(merchant_user).post(URL, PROFILE, format="json").json()["id"]
+
+
+def stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_an_attack_upload_is_refused_and_nothing_is_stored(attack, client_for, merchant_user, application_id, settings):
+    name, content, code = ATTACKS[attack]
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name=name, content=content, content_type="application/pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert "file" in body, body
+    if code:
+        assert body["code"] == code or code in str(body), body
+    assert not Document.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_an_oversize_upload_is_refused_and_nothing_is_stored(client_for, merchant_user, application_id, settings):
+    big = pdf_bytes() + b"\0" * (10 * 1024 * 1024)
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name="big.pdf", content=big, content_type="application/pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "file" in response.json()
+    assert not Document.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix"),
+    [
+        ("../../../etc/cron.d/evil.pdf", pdf_bytes(), ".pdf"),
+        ("licence.html", png_bytes(), ".png"),
+        ("photo.php", jpeg_bytes(), ".jpg"),
+        ("C:\\Windows\\system32\\licence.exe", pdf_bytes(), ".pdf"),
+        ("no-extension", png_bytes(), ".png"),
+    ],
+)
+def test_an_accepted_upload_is_stored_under_its_detected_type_not_its_name(
+    name, content, suffix, client_for, merchant_user, application_id, settings
+):
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name=name, content=content)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    document = Document.objects.get()
+    stored = document.file.name
+    assert stored.startswith("private/merchants/documents/") and stored.endswith(suffix)
+    assert ".." not in stored and "\\" not in stored
+    assert "/" not in document.original_name and "\\" not in document.original_name
+    [path] = stored_files(settings)
+    assert path.resolve().is_relative_to(settings.MEDIA_ROOT.resolve())
+
+
+def test_a_scanner_pdf_that_opens_on_its_first_page_is_accepted(client_for, merchant_user, application_id):
+    """A plain /OpenAction destination (open at page 1) is no script: many scanners write it."""
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name="scan.pdf", content=pdf_with(b"/OpenAction [3 0 R /Fit]"))},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+
+
+def test_the_refusal_is_in_the_users_language(client_for, merchant_user, application_id):
+    name, content, _code = ATTACKS["pdf_open_action_script"]
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name=name, content=content)},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "脚本" in str(response.json()["file"])
