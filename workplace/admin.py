@@ -8,15 +8,17 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.forms.utils import pretty_name
-from django.urls import NoReverseMatch, reverse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from .audit_chain import verify_chain
 from .models import CalendarOverride, CalendarYear, Department, Notification, StaffProfile
 from .people import display_name, person_column
 
@@ -156,6 +158,13 @@ def _is_m2m(change) -> bool:
     return isinstance(change, dict) and change.get("type") == "m2m"
 
 
+CHAIN_PROBLEMS = {
+    "digest_mismatch": _("the entry, or its seal, was changed after it was sealed, or an entry before it was removed"),
+    "entry_missing": _("a sealed entry was deleted"),
+    "unknown_key": _("its seal was made with a key that is not configured"),
+    "actor_changed": _("the entry names a different actor than when it was sealed"),
+}
+
 admin.site.unregister(LogEntry)
 
 
@@ -193,6 +202,26 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     @admin.display(description=_("Correlation ID"))
     def cid_url(self, obj):
         return super().cid_url(obj)
+
+    change_list_template = "admin/workplace/audit_log_change_list.html"
+
+    def get_urls(self):
+        verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="auditlog_logentry_verify")
+        return [verify, *super().get_urls()]
+
+    def verify_view(self, request):
+        """Seal what is new and recompute the audit trail's hash chain (workplace.audit_chain)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = verify_chain()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Audit trail check"),
+            "opts": self.model._meta,
+            "report": report,
+            "problem": CHAIN_PROBLEMS.get(report.problem, report.problem),
+        }
+        return TemplateResponse(request, "admin/workplace/audit_verify.html", context)
 
 
 # --- this app's models ---------------------------------------------------------------------

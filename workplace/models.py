@@ -180,3 +180,31 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}…"
+
+
+class AuditSeal(models.Model):
+    """One audit log entry's link in a keyed hash chain (``workplace.audit_chain``).
+
+    Each seal's digest is an HMAC, under a key held outside the database
+    (``AUDIT_CHAIN_KEYS``), of the previous seal's digest and the entry's content. Changing,
+    removing or inserting an entry (or a seal) after it was sealed breaks every digest from
+    there on, and without the key nobody can compute new ones. ``actor_id`` keeps the
+    actor's id as sealed: deleting a user empties its entries' actor, which the check reports
+    as such rather than as tampering.
+    """
+
+    entry = models.OneToOneField(
+        "auditlog.LogEntry", verbose_name=_("log entry"), on_delete=models.PROTECT, related_name="seal"
+    )
+    digest = models.CharField(_("digest"), max_length=64)
+    key_id = models.CharField(_("key"), max_length=8)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["entry_id"]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.digest[:12]}…"

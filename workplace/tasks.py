@@ -65,3 +65,11 @@ def deliver_pending_email() -> int:
     for notification_id in Notification.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True)[:500]:
         sent += deliver_notification_email(notification_id)
     return sent
+
+
+@shared_task
+def seal_audit_log() -> int:
+    """Sweep: seal the audit entries written since the last run (workplace.audit_chain)."""
+    from .audit_chain import seal_entries
+
+    return seal_entries()

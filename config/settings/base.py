@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
+    "workplace.security.PagePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +71,26 @@ MIDDLEWARE = [
     # AxesMiddleware last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Scripts from this site only (no inline script, no eval: every handler is in static/js);
+# styles may be inline because the pages and ECharts set style attributes, which cannot
+# run code. Nothing may frame the pages, and forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -258,6 +280,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "workplace.notification",
     "workplace.demodataset",
+    "workplace.auditseal",
     # A draft run's lines are derived figures, replaced on each recomputation; the run's
     # status changes and the inputs (profits, handovers, adjustments) are audited.
     "compensation.payrollline",
@@ -265,6 +288,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_STORE_JSON_CHANGES = True
+# The audit trail's hash chain (workplace.audit_chain) is keyed with the first of these;
+# older keys stay listed so the entries they sealed still verify. Keep them out of the
+# database (the environment, a secret store). Empty: a key derived from SECRET_KEY.
+AUDIT_CHAIN_KEYS = env.list("AUDIT_CHAIN_KEYS", default=[])
 
 # Celery. With REDIS_URL: Redis broker, workers and beat as separate processes. Without:
 # a broker that needs no server (files under var/celery), worker and beat started by the
@@ -300,6 +327,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Scheduled jobs derive what is due from the database, so a missed run catches up.
 CELERY_BEAT_SCHEDULE = {
+    "workplace-seal-audit-log": {
+        "task": "workplace.tasks.seal_audit_log",
+        "schedule": crontab(minute="*/5"),
+    },
     "workplace-deliver-pending-email": {
         "task": "workplace.tasks.deliver_pending_email",
         "schedule": crontab(minute="*/5"),
