@@ -346,10 +346,16 @@ def refresh_figures(statement_ids, *, status: str = StatementStatus.OPEN) -> Non
     half away from zero; raw/100 to the fen is raw to the unit, then shifted, with no
     division before rounding) and net of the statements named still in ``status`` (open: the
     figures of a closed statement never change), from their lines. A line without a rate
-    adds to the gross, not to the commission (its statement is held until it has one)."""
+    adds to the gross, not to the commission (its statement is held until it has one).
+
+    Nested loops are off for this one statement: the statements and lines it reads were
+    mostly inserted by the same run, so the planner's statistics (few open statements) make
+    it pick a nested loop over the aggregate — quadratic, 2 s for 1 500 statements, hours
+    for a month of 10 000 merchants (bench/settlement.py); a merge or hash join is linear."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            SET LOCAL enable_nestloop = off;
             UPDATE {Statement._meta.db_table} AS s
                SET gross = t.gross,
                    commission = round(t.raw, 0) / 100,
@@ -360,7 +366,8 @@ def refresh_figures(statement_ids, *, status: str = StatementStatus.OPEN) -> Non
                      WHERE statement_id = ANY(%s)
                      GROUP BY statement_id
                    ) AS t
-             WHERE s.id = t.statement_id AND s.status = %s
+             WHERE s.id = t.statement_id AND s.status = %s;
+            SET LOCAL enable_nestloop TO DEFAULT;
             """,
             [list(statement_ids), status],
         )
