@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Participation, Referral
@@ -116,6 +117,7 @@ def index(request):
     plan_rows = context["plan_panels"]["progress"]["recruiters"] if context["plan_panels"] else None
     board = leaderboard(request.user, period, plan_rows=plan_rows, filters=filters)
     context["leaderboard"] = board
+    context["downloads"] = _downloads(request, period, filters, context["plan_panels"])
     alliance = alliance_panel.alliance_panel(request.user, period, filters)
     context["alliance"] = alliance
     if alliance["activities"]:
@@ -128,6 +130,18 @@ def index(request):
         "points_label": _("Points"),
     }
     return render(request, "dashboards/index.html", context, status=_status(error, filter_error, context["plan_error"]))
+
+
+def _downloads(request, period, filters, shown_plan) -> dict:
+    """The XLSX and the monthly PDF of what the page shows: its filters, and the plan when
+    one was picked (``?plan=``) and found; the XLSX over the page's period too."""
+    picked = {"plan": str(shown_plan["plan"].pk)} if request.GET.get("plan") and shown_plan else {}
+    xlsx = {"from": period.start.isoformat(), "to": period.end.isoformat(), **filters.params(), **picked}
+    pdf = {**filters.params(), **picked}
+    return {
+        "xlsx": f"{reverse('dashboards:export_xlsx')}?{urlencode(xlsx)}",
+        "pdf": reverse("dashboards:report_pdf") + (f"?{urlencode(pdf)}" if pdf else ""),
+    }
 
 
 def _plan_context(request) -> dict:

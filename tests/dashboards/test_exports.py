@@ -234,4 +234,5 @@ def test_the_dashboard_links_to_its_files_with_its_period_and_filters(second_rec
     assert (
         f'href="/dashboards/export.xlsx?from=2026-10-01&amp;to=2026-10-31&amp;recruiter={second_recruiter.pk}"' in html
     )
-    assert 'href="/dashboards/report.pdf"' in html
+    # The report is of a month (last month by default), with the page's filters.
+    assert f'href="/dashboards/report.pdf?recruiter={second_recruiter.pk}"' in html

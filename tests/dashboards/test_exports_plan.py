@@ -71,3 +71,20 @@ def test_the_plan_sheets_take_a_fixed_number_of_queries(queries, recruiter, gene
 
     # The export without a plan (13) and the plan panels' (as the page's).
     queries.assert_constant(lambda: client.get("/dashboards/export.xlsx"), grow, expected=24)
+
+
+@pytest.mark.usefixtures("signings")
+def test_the_pages_downloads_take_its_plan_and_filters(request, general_manager):
+    shown = request.getfixturevalue("plan")
+    client = Client()
+    client.force_login(general_manager)
+
+    html = client.get("/dashboards/", {"plan": shown.pk, "segment": "basic"}).content.decode()
+    plain = client.get("/dashboards/").content.decode()
+
+    assert (
+        f'href="/dashboards/export.xlsx?from=2026-05-01&amp;to=2026-05-31&amp;segment=basic&amp;plan={shown.pk}"'
+        in html
+    )
+    assert f'href="/dashboards/report.pdf?segment=basic&amp;plan={shown.pk}"' in html
+    assert 'href="/dashboards/report.pdf"' in plain and "plan=" not in plain.split('id="dashboard-downloads"')[1][:300]
