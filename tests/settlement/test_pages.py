@@ -1,6 +1,8 @@
 """The back office's settlement pages, every role: the statements list (each in its
 scope), a statement, the reconciliation export and the card-transaction import."""
 
+import datetime as dt
+
 import pytest
 
 from settlement.models import Statement
@@ -104,7 +106,7 @@ def test_the_back_office_is_chinese_by_default_and_in_the_menu(statements, finan
 
 def test_the_list_takes_a_fixed_number_of_queries(merchant, finance, queries):
     client = login(finance)
-    days = iter(D(2026, 8, 1) + __import__("datetime").timedelta(days=n) for n in range(40))
+    days = iter(D(2026, 8, 1) + dt.timedelta(days=n) for n in range(40))
 
     def grow():
         settle_days(merchant, [next(days)], "5.00", through=D(2026, 9, 19))

@@ -170,3 +170,16 @@ def test_a_held_statement_says_why(statements, merchant_user, finance):
     payouts.statement_hold(statement=statement, by=finance, reason="核查交易异常")
     body = login(merchant_user).get(f"/settlement/statements/{statement.pk}/", **EN).content.decode()
     assert 'id="statement-hold"' in body and "核查交易异常" in body
+
+
+def test_my_deposit_takes_a_fixed_number_of_queries(merchant, finance, merchant_user, queries):
+    client = login(merchant_user)
+    days = iter(range(1, 20))
+
+    def grow():
+        services.deposit_receive(
+            deposit=merchant.deposit, by=finance, amount="100.00", received_on=f"2026-09-{next(days):02d}"
+        )
+
+    grow()
+    queries.assert_constant(lambda: client.get("/settlement/deposit/"), grow)

@@ -2,6 +2,7 @@
 net, payable on, status and paid on, then the totals — the same statements and the same
 numbers as the back office's list with the same filters."""
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -94,3 +95,16 @@ def test_a_recruiter_exports_only_their_merchants(statements, recruiter, merchan
     _header, rows, _totals = workbook_rows(login(recruiter).get(EXPORT, **EN))
     assert {row[0] for row in rows} == {merchant.pk}
     assert len(rows) == 4
+
+
+def test_the_export_takes_a_fixed_number_of_queries(merchant, finance, queries):
+    from .pages import settle_days
+
+    client = login(finance)
+    days = iter(D(2026, 8, 1) + dt.timedelta(days=n) for n in range(40))
+
+    def grow():
+        settle_days(merchant, [next(days)], "5.00", through=D(2026, 9, 19))
+
+    grow()
+    queries.assert_constant(lambda: client.get(EXPORT), grow)
