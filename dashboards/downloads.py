@@ -15,6 +15,7 @@ from workplace.exceptions import ApplicationError
 
 from . import alliance_panel, charts, exports, report
 from .filters import filters_from
+from .leaderboard import leaderboard
 from .periods import period_from
 from .plan_panels import pick_plan, plan_panels
 from .selectors import dashboard_summary
@@ -37,11 +38,14 @@ def export_xlsx(request):
     except ApplicationError as error:
         return _refused(error)
     summary = dashboard_summary(user=request.user, period=period, filters=filters)
+    shown_plan = plan_panels(plan, request.user) if plan else None
+    plan_rows = shown_plan["progress"]["recruiters"] if shown_plan else None
     content = exports.dashboard_workbook(
         charts.panels(summary, period, filters),
         period,
         absolute=request.build_absolute_uri,
-        plan=plan_panels(plan, request.user) if plan else None,
+        plan=shown_plan,
+        board=leaderboard(request.user, period, plan_rows=plan_rows, filters=filters),
         alliance=alliance_panel.alliance_panel(request.user, period, filters),
     )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)

@@ -7,7 +7,7 @@ and working days as numbers with 2 places (a percent cell holds 60.00 for 60 %, 
 as "60.00 %"), a figure with nothing to divide by as an empty cell. Each row names the
 page listing its records. The plan's tables (progress, phases and weeks, coverage,
 quotas) follow, one sheet each, when a plan is shown (``?plan=``, else the current one);
-then the joint activities' sheet (``alliance_panel.export_table``: by district, then by
+then the recruiter leaderboard's and the joint activities' sheets (``alliance_panel.export_table``: by district, then by
 activity, each rate with whether it meets its target). Text cells a spreadsheet would read as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe,
 as in ``compensation.exports``.
@@ -71,12 +71,15 @@ def period_text(period: Period) -> str:
     return _("From %(start)s to %(end)s") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, plan=None, alliance=None) -> bytes:
+def dashboard_workbook(
+    panels: list[dict], period: Period, *, absolute=None, plan=None, board=None, alliance=None
+) -> bytes:
     """``panels`` (``charts.panels``) as an XLSX file, one sheet per panel: its title and
     period, then a row per figure (label, value, link to the records behind it).
     ``absolute(path)`` makes a link absolute (``request.build_absolute_uri``). With
     ``plan`` (``plan_panels.plan_panels``), a sheet per plan table after them; with
-    ``alliance`` (``alliance_panel.alliance_panel``), the joint activities' sheet last."""
+    ``board`` (``leaderboard.leaderboard``), the leaderboard's; with ``alliance``
+    (``alliance_panel.alliance_panel``), the joint activities' sheet last."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -112,6 +115,8 @@ def dashboard_workbook(panels: list[dict], period: Period, *, absolute=None, pla
     if plan:
         subtitle = f"{plan['plan'].name} ({plan['plan'].starts_on:%Y-%m-%d} – {plan['plan'].ends_on:%Y-%m-%d})"
         add_tables(workbook, plan_tables(plan), subtitle, taken)
+    if board is not None:
+        add_tables(workbook, [leaderboard_table(board)], period_text(period), taken)
     if alliance is not None:
         add_tables(workbook, [export_table(alliance)], period_text(period), taken)
     buffer = io.BytesIO()
@@ -171,6 +176,34 @@ def plan_tables(panels: dict) -> list[dict]:
         },
         {"title": _("Quotas"), "blocks": [([_("Recruiter"), _("Quota"), signed, attainment], quotas)]},
     ]
+
+
+def leaderboard_table(rows: list[dict]) -> dict:
+    """The page's leaderboard (``leaderboard.leaderboard``) as one table of ``add_tables``."""
+    header = [
+        _("Rank"),
+        _("Recruiter"),
+        _("Signings"),
+        _("Signing points"),
+        _("Customer service points"),
+        _("Points"),
+        _("Quota"),
+        _("Quota attainment"),
+    ]
+    lines = [
+        [
+            row["rank"],
+            row["name"],
+            row["signings"],
+            row["signing_points"],
+            row["service_points"],
+            row["points"],
+            row["quota"],
+            _percent(row["attainment"]),
+        ]
+        for row in rows
+    ]
+    return {"title": _("Recruiter leaderboard"), "blocks": [(header, lines)]}
 
 
 def add_tables(workbook, tables: list[dict], subtitle: str, taken: set[str]) -> None:

@@ -195,8 +195,8 @@ def test_its_queries_do_not_grow_with_the_data(queries, recruiter, second_recrui
         october_data(recruiter, second_recruiter, customer_service)
 
     # The session, the user and their roles, the plan in force (none), then the summary's 8.
-    # The summary's, and one for the joint activities (tests/dashboards/test_alliance_panel.py).
-    queries.assert_constant(lambda: client.get(URL, OCTOBER), grow, expected=13)
+    # The summary's, the leaderboard's 4 and one for the joint activities.
+    queries.assert_constant(lambda: client.get(URL, OCTOBER), grow, expected=17)
 
 
 def test_it_takes_the_pages_filters_as_the_summary_api_does(client_for, recruiter, second_recruiter, general_manager):

@@ -25,14 +25,15 @@ def sheets(user, params=None):
 def test_it_adds_the_plans_tables(general_manager):
     book = sheets(general_manager)
 
-    assert list(book)[-5:] == [
+    assert list(book)[-6:] == [
         "Plan progress by segment and ca",
         "Phase burn-up",
         "Coverage by district",
         "Quotas",
+        "Recruiter leaderboard",
         "Joint activities",
     ]
-    progress = [row[:4] for row in book[list(book)[-5]]]
+    progress = [row[:4] for row in book[list(book)[-6]]]
     assert progress[0][:2] == ("Plan progress by segment and category", "阜阳招商计划 (2026-04-20 – 2026-05-31)")
     assert ("Basic merchant", 6, 2, 33.33) in progress
     assert ("Supermarket", 2, 0, 0) in progress
@@ -69,8 +70,8 @@ def test_the_plan_sheets_take_a_fixed_number_of_queries(queries, recruiter, gene
     def grow():
         sign(recruiter, "2026-05-12", "颍州区")
 
-    # The export without a plan (13) and the plan panels' (as the page's).
-    queries.assert_constant(lambda: client.get("/dashboards/export.xlsx"), grow, expected=24)
+    # The export without a plan (17) and the plan panels' (as the page's).
+    queries.assert_constant(lambda: client.get("/dashboards/export.xlsx"), grow, expected=28)
 
 
 @pytest.mark.usefixtures("signings")

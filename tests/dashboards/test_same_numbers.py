@@ -182,3 +182,18 @@ def test_the_pdf_has_the_plans_other_tables_and_the_leaderboard(documents):
     board = section(text, "招商业务人员排行榜", "联合拓客活动")
     for row in page_rows(html, "table-leaderboard"):
         assert " ".join(row[:2]) in " ".join(board.split()), row
+
+
+def test_the_leaderboard(documents):
+    html, book, text = documents
+    board = section(text, "招商业务人员排行榜", "联合拓客活动")
+    rows = page_rows(html, "table-leaderboard")
+
+    assert len(rows) == 5
+    for row in rows:
+        rank, name, figures = row[0], row[1], decimals(row[2:])  # a name may hold digits
+        sheet = next(cells for cells in sheet_rows(book, "招商业务人员排行榜") if cells[1] == name)
+        assert (str(sheet[0]), decimals(sheet[2:])) == (rank, figures), name
+        line = next(line for line in board.splitlines() if f" {name} " in f" {line} ")
+        assert decimals([line.split(name, 1)[1]]) == figures, name
+        assert line.split()[0] == rank, name
