@@ -258,6 +258,10 @@ def _settle(*, through, close, merchant_ids, now) -> SettleResult:
             if open_day > day:
                 return open_day, True
         late_day = max(through, day + dt.timedelta(days=1))
+        # The statement of that day may be closed already (the job run again the same day):
+        # the correction goes to the first day after it without a closed statement.
+        while (on_file := existing.get((merchant_id, late_day))) is not None and on_file[1] != StatementStatus.OPEN:
+            late_day += dt.timedelta(days=1)
         open_days[merchant_id].append(late_day)
         open_days[merchant_id].sort()
         return late_day, True
