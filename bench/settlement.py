@@ -210,27 +210,45 @@ def empty_statements():
 
 
 class QueryCounter:
-    """Counts queries without keeping their text (the bulk inserts' SQL is large)."""
+    """Counts queries by their first 60 characters, without keeping their text (the bulk
+    inserts' SQL is large)."""
 
     def __init__(self):
+        from collections import Counter
+
         self.count = 0
+        self.shapes = Counter()
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        self.shapes[" ".join(sql.split())[:60]] += 1
         return execute(sql, params, many, context)
 
 
-def settle_once(last_day: dt.date) -> tuple[float, int, object]:
+def settle_once(last_day: dt.date, *, profile: bool = False) -> tuple[float, QueryCounter, object]:
     from django.db import connection
 
     from settlement.services import settling
 
     counter = QueryCounter()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     with connection.execute_wrapper(counter):
         start = time.perf_counter()
-        result = settling.settle(through=last_day)
+        if profiler:
+            result = profiler.runcall(settling.settle, through=last_day)
+        else:
+            result = settling.settle(through=last_day)
         seconds = time.perf_counter() - start
-    return seconds, counter.count, result
+    if profiler:
+        import pstats
+
+        print("--- profile of one settle run")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    return seconds, counter, result
 
 
 READ_FLOOR = """
@@ -265,6 +283,8 @@ WRITE_FLOOR = [
     ) c ON true
     WHERE t.date BETWEEN %(first)s AND %(last)s
     """,
+    "ANALYZE floor_statement",
+    "ANALYZE floor_line",
     """
     UPDATE floor_statement s SET gross = x.gross, commission = round(x.raw, 0) / 100,
                                  net = x.gross - round(x.raw, 0) / 100, status = 'payable'
@@ -371,6 +391,7 @@ def main():
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="cProfile the last run at full size")
     parser.add_argument("--json")
     args = parser.parse_args()
 
@@ -390,6 +411,7 @@ def main():
     people = people_create()
     last_day = FIRST_DAY + dt.timedelta(days=args.days - 1)
     results = {"sizes": []}
+    shapes = {}
     total = {"merchants": 0, "agreed": 0, "changes": 0, "transactions": 0}
     for size, (first, last) in (("small", (0, args.small)), ("full", (args.small, args.merchants))):
         begun = time.perf_counter()
@@ -402,16 +424,18 @@ def main():
         runs = []
         # The small size twice: the first run is cold (the dated rules' cache, the calendar).
         repeat = 2 if size == "small" else args.repeat
-        for _ in range(repeat):
+        for number in range(repeat):
             empty_statements()
-            seconds, queries, result = settle_once(last_day)
-            runs.append((seconds, queries, result))
+            profile = args.profile and size == "full" and number == repeat - 1
+            runs.append(settle_once(last_day, profile=profile))
         seconds = statistics.median(run[0] for run in runs)
-        queries = runs[-1][1]
+        queries = runs[-1][1].count
+        shapes[size] = runs[-1][1].shapes
         result = runs[-1][2]
         statements, lines = Statement.objects.count(), StatementLine.objects.count()
         batches = -(-statements // 5000) + -(-lines // 5000)
-        again, again_queries, _result = settle_once(last_day)
+        again, again_counter, _result = settle_once(last_day)
+        again_queries = again_counter.count
         entry = {
             "size": size,
             **total,
@@ -452,6 +476,9 @@ def main():
         f"queries besides the insert batches: {small} at {args.small} merchants, {big} at {args.merchants}"
         + (" — GROWS" if small != big else " (constant)")
     )
+    for shape in sorted(set(shapes["small"]) | set(shapes["full"])):
+        if shapes["small"][shape] != shapes["full"][shape]:
+            print(f"  {shapes['small'][shape]} → {shapes['full'][shape]}: {shape}")
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), **results}, indent=2, ensure_ascii=False))
 
