@@ -290,14 +290,18 @@ def _settle(*, through, close, merchant_ids, now) -> SettleResult:
     missing = [key for key in planned if key not in existing]
     if missing:
         new_statements = []
+        # T+15 once per day, not per statement (the calendar's cache is read per call).
+        due_on: dict[dt.date, dt.date] = {}
         for merchant_id, day in missing:
+            if day not in due_on:
+                due_on[day] = statements.payable_on(day)
             day_rate = book.rate(merchant_id, day)
             new_statements.append(
                 Statement(
                     merchant_id=merchant_id,
                     period_start=day,
                     period_end=day,
-                    payable_on=statements.payable_on(day),
+                    payable_on=due_on[day],
                     status=StatementStatus.OPEN,
                     rate=day_rate.rate,
                     promotion_applied=day_rate.promotion,
