@@ -71,3 +71,14 @@ def test_it_documents_the_unsigned_class_of_a_prospect_as_null(client_for, recru
 
     assert body["signed_class"] is None
     assert documented.get("nullable") or any(option.get("nullable") for option in documented.get("oneOf", []))
+
+
+# --- settlement (fixed) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dispute_id", ["null", "x", "1.5", "99999999999999999999"])
+def test_closing_a_dispute_with_a_malformed_id_is_a_404(client_for, admin_user, dispute_id):
+    # Was a 500: ValueError: Field 'id' expected a number but got 'null' (django's
+    # get_object_or_404 in settlement/api/settlements.py; DRF's turns it into a 404).
+    response = client_for(admin_user).post(f"/api/v1/settlement-disputes/{dispute_id}/close/", {}, format="json")
+    assert response.status_code == 404
