@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from workplace.admin import StatusChangeInline
 from workplace.exceptions import ApplicationError
 from workplace.people import display_name, person_column
+from workplace.pii import lookup_hash
 from workplace.rule_admin import DatedRuleAdmin
 
 from . import extensions, selectors, services
@@ -81,12 +82,20 @@ class ReasonForm(forms.Form):
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "segment", "status", "district", "recruiter_name", "department", "signed_at"]
     list_filter = ["status", "category", "segment", "district", "entity_type", "department"]
-    search_fields = ["name", "uscc", "address", "contact_phone"]
+    search_fields = ["name", "uscc", "address"]
     list_select_related = ["recruiter", "department"]
     recruiter_name = person_column("recruiter", _("recruiter"))
     date_hierarchy = "created_at"
     inlines = [TerminalInline, MerchantStatusChangeInline]
     actions = ["suspend_merchants", "reactivate_merchants", "terminate_merchants"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also by the whole contact phone, which is encrypted: its keyed hash (workplace.pii)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(contact_phone_hash=lookup_hash(search_term))
+        return found, may_have_duplicates
+
     readonly_fields = [
         "status",
         "status_reason",

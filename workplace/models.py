@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .pii import EncryptedCharField
+
 
 class Department(models.Model):
     """A department of the company (部门), e.g. the recruitment department (招商部)."""
@@ -43,7 +45,7 @@ class StaffProfile(models.Model):
         blank=True,
         related_name="reports",
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
 

@@ -119,6 +119,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection that the database dropped (a restart, a failover) is replaced before
+# use, not reused into an error (tests/faults/test_database_restart.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     # Short queries only: PostgreSQL's JIT compiles any plan whose estimated cost is high
     # (the dashboards' aggregates over every application) and spent more time compiling
@@ -288,6 +291,15 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 AUDITLOG_STORE_JSON_CHANGES = True
+# Personal data (encrypted at rest, workplace.pii) is recorded masked: its last 4 characters.
+AUDITLOG_MASK_TRACKING_FIELDS = ("legal_rep_id_number", "contact_phone", "phone")
+AUDITLOG_MASK_CALLABLE = "workplace.pii.audit_mask"
+AUDITLOG_INCLUDE_TRACKING_MODELS = ({"model": "merchants.document", "mask_fields": ["number"]},)
+# The keys of personal data at rest (workplace.pii): base64 of 32 bytes each, the first
+# encrypts, all decrypt (rotation: a new key first, then `manage.py rotate_pii_keys`).
+# PII_HASH_KEY keys the lookup hashes. Unset: both derived from SECRET_KEY.
+PII_KEYS = env.list("PII_KEYS", default=[])
+PII_HASH_KEY = env("PII_HASH_KEY", default="")
 # The audit trail's hash chain (workplace.audit_chain) is keyed with the first of these;
 # older keys stay listed so the entries they sealed still verify. Keep them out of the
 # database (the environment, a secret store). Empty: a key derived from SECRET_KEY.

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplace.pii import EncryptedCharField, HashField
 from workplace.workflow import StatusChange
 
 from .choices import (
@@ -39,10 +40,12 @@ class Application(models.Model):
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, default=Segment.BASIC)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     legal_rep_name = models.CharField(_("legal representative"), max_length=100, blank=True)
-    legal_rep_id_number = models.CharField(_("legal representative's ID number"), max_length=18, blank=True)
+    # Personal data, encrypted at rest (workplace.pii); found by its keyed hash.
+    legal_rep_id_number = EncryptedCharField(_("legal representative's ID number"), max_length=18, blank=True)
+    legal_rep_id_number_hash = HashField(source="legal_rep_id_number")
     address = models.CharField(_("address"), max_length=300, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,7 +137,8 @@ class Document(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
-    number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    # An ID card's number is personal: encrypted at rest like the application's.
+    number = EncryptedCharField(_("certificate number"), max_length=50, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no expiry date."))
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)

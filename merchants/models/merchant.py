@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workplace.pii import EncryptedCharField, HashField
 from workplace.workflow import StatusChange
 
 from .choices import Category, EntityType, MerchantClass, MerchantStatus, Segment
@@ -27,7 +28,9 @@ class Merchant(models.Model):
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Personal data, encrypted at rest (workplace.pii); found by its keyed hash.
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone_hash = HashField(source="contact_phone")
     # The portal account of the merchant; a merchant sees only records tied to it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
