@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workplace.rule_admin import DatedRuleAdmin
 from workplace.tasks import enqueue_on_commit
@@ -51,7 +51,7 @@ class AlertBreachAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["rules"]
 
-    @admin.display(description=_("open"), boolean=True)
+    @admin.display(description=pgettext_lazy("alert", "open"), boolean=True)
     def is_open(self, obj):
         return obj.cleared_at is None
 

@@ -20,6 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .alliance_panel import export_table
 from .selectors import Period
@@ -186,7 +187,7 @@ def leaderboard_table(rows: list[dict]) -> dict:
         _("Signings"),
         _("Signing points"),
         _("Customer service points"),
-        _("Points"),
+        pgettext("recruiter points", "Points"),
         _("Quota"),
         _("Quota attainment"),
     ]

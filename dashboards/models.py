@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _percent(default: str, label):
@@ -90,7 +91,7 @@ class AlertBreach(models.Model):
     rules = models.ForeignKey(
         AlertRuleSet, verbose_name=_("thresholds"), on_delete=models.PROTECT, related_name="breaches"
     )
-    opened_at = models.DateTimeField(_("opened at"))
+    opened_at = models.DateTimeField(pgettext_lazy("alert", "opened at"))
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)

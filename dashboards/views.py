@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from alliance.models import Participation, Referral
 from commissions.models import RateRequest
@@ -127,7 +128,7 @@ def index(request):
         "signings": [row["signings"] for row in board],
         "points": [float(row["points"]) for row in board],
         "signings_label": _("Signings"),
-        "points_label": _("Points"),
+        "points_label": pgettext("recruiter points", "Points"),
     }
     return render(request, "dashboards/index.html", context, status=_status(error, filter_error, context["plan_error"]))
 
