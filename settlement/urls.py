@@ -4,7 +4,7 @@ reconciliation export, and the import of card transactions."""
 
 from django.urls import path
 
-from .views import back_office, card_import, portal
+from .views import back_office, card_import, payouts, portal
 
 app_name = "settlement"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     # A statement: its merchant in the portal, staff who see it in the back office.
     path("statements/<int:pk>/", portal.statement_detail, name="statement"),
     path("statements/<int:pk>/statement.pdf", portal.statement_pdf_download, name="statement_pdf"),
+    # Finance's moves of a statement.
+    path("statements/<int:pk>/pay/", payouts.statement_move, {"move": "pay"}, name="statement_pay"),
+    path("statements/<int:pk>/hold/", payouts.statement_move, {"move": "hold"}, name="statement_hold"),
+    path("statements/<int:pk>/release/", payouts.statement_move, {"move": "release"}, name="statement_release"),
     # The back office.
     path("back-office/statements/", back_office.statements, name="statements"),
     path("back-office/statements/reconciliation.xlsx", back_office.reconciliation_xlsx, name="reconciliation"),

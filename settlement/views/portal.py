@@ -14,7 +14,8 @@ from workplace.exceptions import ApplicationError
 from workplace.pagination import paginate
 
 from .. import credit, selectors
-from ..models import DepositStatus, LineKind, StatementLine
+from ..models import DepositStatus, LineKind, StatementLine, StatementStatus
+from ..services import payouts
 from ..services.credit import factor_lines
 from .common import StatementFilters, statement_filters, statement_totals
 
@@ -66,12 +67,21 @@ def statement_detail(request, pk: int):
     """A statement with its lines: the portal's for its merchant, the back office's for
     the staff who see it."""
     statement = _statement_or_404(request.user, pk)
-    context = {
+    return render(request, "settlement/statement_detail.html", statement_context(request, statement))
+
+
+def statement_context(request, statement) -> dict:
+    may_move = payouts.may_move_money(request.user)
+    return {
         "statement": statement,
         "lines": statement_lines(statement),
         "late": LineKind.LATE_CORRECTION,
+        "may_move": may_move,
+        "may_pay": may_move and statement.status == StatementStatus.PAYABLE,
+        "pay_not_yet": statement.payable_on > timezone.localdate(),
+        "may_hold": may_move and statement.status == StatementStatus.PAYABLE,
+        "may_release": may_move and statement.status == StatementStatus.HELD,
     }
-    return render(request, "settlement/statement_detail.html", context)
 
 
 @login_required
