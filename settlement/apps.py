@@ -56,6 +56,13 @@ class SettlementConfig(AppConfig):
             description=_("Settlement statements with their filters and the reconciliation export."),
         ),
         NavItem(
+            label=_("Deposits"),
+            url_name="settlement:deposits",
+            roles=frozenset({Role.FINANCE, Role.GENERAL_MANAGER, Role.ADMIN, Role.RECRUITER, Role.RECRUITMENT_HEAD}),
+            order=47,
+            description=_("Merchants' deposits: receipts, deductions, refunds and their history."),
+        ),
+        NavItem(
             label=_("Card transactions"),
             url_name="settlement:card_import",
             roles=frozenset({Role.FINANCE, Role.ADMIN}),

@@ -4,7 +4,7 @@ reconciliation export, and the import of card transactions."""
 
 from django.urls import path
 
-from .views import back_office, card_import, payouts, portal
+from .views import back_office, card_import, deposits, payouts, portal
 
 app_name = "settlement"
 urlpatterns = [
@@ -22,5 +22,11 @@ urlpatterns = [
     # The back office.
     path("back-office/statements/", back_office.statements, name="statements"),
     path("back-office/statements/reconciliation.xlsx", back_office.reconciliation_xlsx, name="reconciliation"),
+    path("back-office/deposits/", deposits.deposit_list, name="deposits"),
+    path("back-office/deposits/<int:pk>/", deposits.deposit_detail, name="deposit"),
+    *(
+        path(f"back-office/deposits/<int:pk>/{move}/", deposits.deposit_move, {"move": move}, name=f"deposit_{move}")
+        for move in ("receive", "refund", "deduct", "decide")
+    ),
     path("back-office/card-transactions/import/", card_import.card_transactions_upload, name="card_import"),
 ]
