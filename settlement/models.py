@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from merchants.models import MerchantClass
 
@@ -43,7 +44,7 @@ class DepositRuleSet(models.Model):
 
 
 class DepositStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("deposit status", "Due")
     HELD = "held", _("Held")
     REFUND_DUE = "refund_due", _("Refund due")
     REFUNDED = "refunded", _("Refunded")
@@ -58,7 +59,9 @@ class Deposit(models.Model):
         "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.PROTECT, related_name="deposit"
     )
     required = models.DecimalField(_("required"), max_digits=12, decimal_places=2)
-    received = models.DecimalField(_("received"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    received = models.DecimalField(
+        pgettext_lazy("deposit", "received"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     deducted = models.DecimalField(_("deducted"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     refunded = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     status = models.CharField(
