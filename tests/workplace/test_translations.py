@@ -81,3 +81,17 @@ def test_our_translations_are_not_overridden_by_a_framework_catalogue():
     checks = {"Apply filters": "筛选", "file type": "文件类型"}
     with translation.override("zh-hans"):
         assert {msgid: translation.gettext(msgid) for msgid in checks} == checks
+
+
+def test_a_string_means_one_thing_across_the_catalogues():
+    """Django merges every catalogue into one: the same (context, msgid) in two apps with
+    different Chinese shows one app's word on the other's pages (a complaint's decision
+    once read as the shop visit's 考察). The same meaning takes the same words; another
+    meaning takes a context (pgettext / {% translate … context … %})."""
+    seen: dict = {}
+    for path in CATALOGUES:
+        app = path.relative_to(ROOT).parts[0]
+        for context, msgid, msgstr, _flags in parse_po(path):
+            seen.setdefault((context, msgid), {})[app] = msgstr
+    clashes = {key: by_app for key, by_app in seen.items() if len(set(by_app.values())) > 1}
+    assert clashes == {}
