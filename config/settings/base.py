@@ -194,6 +194,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and generated PDFs on S3-compatible object storage (AWS, MinIO, Ceph, OSS/COS
+# through their S3 APIs) when a bucket is configured, so several web and worker replicas
+# share them (django-storages). Objects are private: the app streams them to whoever its
+# views allow, it never hands out a bucket URL.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("S3_PREFIX", default="media"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    # The bucket's own encryption at rest ("AES256", "aws:kms"), where the service offers it.
+    if env("S3_SERVER_SIDE_ENCRYPTION", default=""):
+        STORAGES["default"]["OPTIONS"]["object_parameters"] = {"ServerSideEncryption": env("S3_SERVER_SIDE_ENCRYPTION")}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -206,11 +229,13 @@ API_TOKEN_LIFETIME = dt.timedelta(hours=env.int("API_TOKEN_LIFETIME_HOURS", defa
 API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 
 REST_FRAMEWORK = {
+    # Tokens first: DRF answers an unauthenticated call with the first class's challenge,
+    # so a caller without credentials gets 401 + "WWW-Authenticate: Token" (a session
+    # has no challenge, which made it a 403). Tokens have a lifetime, are stored as
+    # digests (workplace.api.tokens) and name the caller as the actor of audited changes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        # Tokens with a lifetime, stored as digests (workplace.api.tokens), naming the
-        # caller as the actor of audited changes.
         "workplace.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's JSON parser and renderer, refusing with a 400 what they would crash on: a body
@@ -250,6 +275,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 4xx answers, with the one error body (workplace.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workplace.api.schema.document_errors",
+    ],
     # One clear name per choice set shared by several serializers.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "merchants.models.ApplicationStatus",

@@ -93,6 +93,7 @@ def make_users():
             "recruiter", username="recruiter_east", department=other_department, manager=head_east
         ),
         "customer_service": make_user("customer_service", username="service"),
+        "finance": make_user("finance", username="finance"),
         "dept_head": make_user("dept_head", username="quality_head", department=DepartmentFactory(code="quality")),
         "admin_user": make_user("admin", username="admin_user"),
         "merchant_user": make_user("merchant", username="merchant_a"),

@@ -27,6 +27,8 @@ ROLES = (
     "recruitment_head",
     "ops_director",
     "customer_service",
+    "general_manager",
+    "finance",
     "admin_user",
 )
 # Generated examples per operation and role; an anonymous caller is turned away at the door.

@@ -24,7 +24,7 @@ def _compose():
 def test_docker_compose_runs_every_service_with_healthchecks_and_volumes():
     compose = _compose()
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "proxy", "web", "worker", "beat"}
     for name, service in services.items():
         if name != "migrate":
             assert "healthcheck" in service, name
@@ -34,6 +34,19 @@ def test_docker_compose_runs_every_service_with_healthchecks_and_volumes():
     assert {"postgres-data", "media"} <= set(compose["volumes"])
     assert any("postgres-data" in volume for volume in services["postgres"]["volumes"])
     assert any("/app/var/media" in volume for volume in services["web"]["volumes"])
+
+
+def test_docker_compose_runs_several_web_and_worker_replicas_behind_one_beat():
+    services = _compose()["services"]
+    assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-2}"
+    assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-2}"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    # Only the proxy publishes a port (replicas cannot share one); it reaches every web replica.
+    assert [name for name, service in services.items() if "ports" in service] == ["proxy"]
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server web:8000 resolve" in config and "proxy_add_x_forwarded_for" in config
+    assert any("deploy/nginx.conf" in volume for volume in services["proxy"]["volumes"])
 
 
 def test_docker_compose_migrates_once_before_web_worker_and_beat_start():
