@@ -27,6 +27,7 @@ ROLES = (
     "recruitment_head",
     "ops_director",
     "customer_service",
+    "dept_head",
     "general_manager",
     "finance",
     "admin_user",

@@ -19,6 +19,7 @@ ROLES = (
     "recruitment_head",
     "outside_head",
     "customer_service",
+    "dept_head",
     "general_manager",
     "finance",
     "admin_user",

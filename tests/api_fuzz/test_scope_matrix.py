@@ -28,6 +28,7 @@ ROLES = (
     "outside_head",
     "ops_director",
     "customer_service",
+    "dept_head",
     "general_manager",
     "finance",
     "admin_user",
