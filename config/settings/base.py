@@ -451,7 +451,9 @@ SITE_NAME = _("Zhaoshang merchant recruitment")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Nothing personal in the logs: ID, phone and card numbers masked on every record.
+    "filters": {"redact_personal": {"()": "workplace.log_redaction.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
