@@ -1,339 +1,860 @@
-"""Side-by-side load run of the calculators against a bare DRF view (bench/README.md).
+"""Load run against gunicorn at scale (issue 13 item 3; bench/README.md "Load").
 
-gunicorn (5 sync workers, production settings over plain http, bench/settings.py) on
-PostgreSQL (its own database, emptied and migrated each run) and Redis. A Python client
-on loopback (``--clients`` processes, each keeping its share of ``--connections`` busy,
-a new request as soon as an answer is in; gunicorn's sync workers close the connection
-after each answer, so every request is a new connection, as it would be for wrk) drives,
-in alternating rounds, the bare view (same token auth and middleware, no work of its
-own), the commission quote, the star calculator and the due date. Each round runs every
-case once for the same time; the ratio of a case is its req/s over the bare view's of
-the same round, and the report gives the median over the rounds (the machine's other
-work changes from round to round; the ratio of neighbouring runs is steadier than
-either rate). Any answer but 200 stops the run.
+Data (its own database, DATABASE_URL, default postgres://…/zs_load; migrated here and
+generated once, then topped up): ``--merchants`` merchants spread over districts,
+categories, statuses and 10 departments of recruiters, users of each role with API
+tokens, ``--requests`` pending rate requests, ``--applications`` draft applications ready
+to submit (profile complete, documents on file) and ``--complaints`` received complaints
+ready for investigation (both consumed by a run, topped up by the next), pay profiles,
+signings, terminals and profits for a monthly payroll run.
 
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhaoshang_load .venv/bin/python bench/load.py
+Then gunicorn (config.wsgi, DJANGO_SETTINGS_MODULE=bench.load_settings, ``-w`` 2 × cores,
+DEBUG off, static collected into a temp STATIC_ROOT, REDIS_URL set) and one Celery worker,
+driven by wrk (``--connections`` 64, ``--duration`` s each): every case runs right after the
+floor view (bench/load_urls.py, a bare DRF view with the API's authentication and
+permissions) for the same time, and is reported as a ratio of the floor's requests/s. A
+monthly payroll run goes to the worker at the start of the merchant list's run; the table
+says how long it took. The lists are also run at ``--low-connections`` (default: the
+number of gunicorn workers), where latency is the service time rather than the queue.
 
-Options: --rounds N (default 7), --seconds S per case and round (default 5), --connections
-(default 16), --clients (default 2), --workers (default 5), --port (default 18765),
---json FILE (keep the figures; not committed).
+    .venv/bin/python bench/load.py --merchants 100000
+
+Options: --merchants N (100000), --applications N (4000), --complaints N (4000), --requests
+N (2000), --duration S (20), --connections N (64), --low-connections N (workers), --threads
+N (wrk threads, 2), --workers N (2 × cores), --port N (18790), --cases a,b (only those),
+--generate-only, --json FILE. DATABASE_URL names the database (it must be called zs_load…
+or zhaoshang_load…), BENCH_REDIS_URL the Redis database (redis://127.0.0.1:6379/5; flushed).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import json
-import multiprocessing
 import os
-import selectors
+import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-LOG = Path(tempfile.gettempdir()) / "zhaoshang-load-gunicorn.log"
+WORK = Path(tempfile.gettempdir()) / "zhaoshang-load"
+PREFIX = "负载商户"
+SECRET_KEY = "bench-load-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+DISTRICTS = ["颍州区", "颍东区", "颍泉区", "太和县", "颍上县", "临泉县", "阜南县", "界首市"]
+DISTRICT_WEIGHTS = [22, 14, 12, 14, 12, 10, 8, 8]
+DEPARTMENTS = 10
+RECRUITERS_PER_DEPARTMENT = 10
 
-CASES = {
-    "bare": ("POST", "/api/v1/bench/bare/", {}),
-    "quote": ("POST", "/api/v1/commissions/quote/", {"category": "dining_entertainment", "prepaid_rate": "6.00"}),
-    "calculate": (
-        "POST",
-        "/api/v1/scoring/calculate/",
-        {
-            "category": "dining_entertainment",
-            "brand": 3,
-            "decoration": "standard",
-            "area_sqm": "180",
-            "registered_capital": "500000",
-            "staff_count": 12,
-            "years_in_business": 4,
-            "frequency": "high",
-            "large_or_chain": False,
-        },
-    ),
-    "due-date": ("GET", "/api/v1/calendar/due-date/?start=2026-09-30&working_days=3", None),
-}
+LUA = r"""
+-- wrk script of bench/load.py: args = method, path ("{id}" replaced), token, body ("" none),
+-- ids file ("" none: "<id> [token]" a line, each used once, split between threads), threads
+local counter = 1
+local threads = {}
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  method, template, token = args[1], args[2], args[3]
+  body = args[4] ~= "" and args[4] or nil
+  local nthreads = tonumber(args[6])
+  ids, pos, exhausted = {}, 1, 0
+  if args[5] ~= "" then
+    local i = 0
+    for line in io.lines(args[5]) do
+      if i % nthreads == tid - 1 then
+        local id, tok = line:match("^(%S+)%s*(%S*)$")
+        table.insert(ids, {id, tok})
+      end
+      i = i + 1
+    end
+  end
+end
+function request()
+  local path, key = template, token
+  if #ids > 0 then
+    local entry = ids[pos]
+    if entry == nil then
+      exhausted = exhausted + 1
+      entry = ids[#ids]
+    else
+      pos = pos + 1
+    end
+    path = template:gsub("{id}", entry[1])
+    if entry[2] ~= "" then key = entry[2] end
+  end
+  local headers = {["Authorization"] = "Token " .. key, ["Accept"] = "application/json",
+                   ["Accept-Language"] = "zh-hans"}
+  if body then headers["Content-Type"] = "application/json" end
+  return wrk.format(method, path, headers, body)
+end
+function done(summary, latency, requests)
+  local ex = 0
+  for _, t in ipairs(threads) do ex = ex + (t:get("exhausted") or 0) end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"status": %d, "timeout": %d, "p50": %d, "p90": %d, "p95": %d, "p99": %d, "max": %d, ' ..
+    '"mean": %.1f, "exhausted": %d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95),
+    latency:percentile(99), latency.max, latency.mean, ex))
+end
+"""
 
 
-def _environment(database_url: str, redis_url: str) -> dict:
+# ---------------------------------------------------------------------------------------
+# environment
+
+
+def environment(database_url: str, redis_url: str) -> dict:
     return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY", "PYTEST"))},
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "*",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(WORK / "static"),
+        "MEDIA_ROOT": str(WORK / "media"),
         "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
     }
 
 
-def prepare(env: dict) -> str:
-    """Empty and migrate the load database, create a recruiter; return their token."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def create_database(database_url: str) -> None:
     import psycopg2
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
-    from django.db import connections
 
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        raise SystemExit("the load run needs PostgreSQL (BENCH_DATABASE_URL)")
-    if not db["NAME"].startswith(("zhaoshang_load", "zs_")):
-        raise SystemExit(f"refusing to empty {db['NAME']!r}: name the load database zhaoshang_load…")
-    admin = psycopg2.connect(
-        dbname="postgres", user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
-    )
+    name = database_url.rsplit("/", 1)[1].split("?")[0]
+    if not name.startswith(("zs_load", "zhaoshang_load")):
+        raise SystemExit(f"refusing to use {name!r}: name the load database zs_load…")
+    base = database_url.rsplit("/", 1)[0]
+    admin = psycopg2.connect(f"{base}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    call_command("migrate", verbosity=0)
-    cache.clear()
 
-    from workplace.api.tokens import issue_token
+
+# ---------------------------------------------------------------------------------------
+# data
+
+
+def staff(user_create, Department):
+    """The staff: GM, director, customer service, 10 recruitment departments of a head and
+    10 recruiters, and a quality department (the complaints' responsible person)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(username="load_gm").exists():
+        return
+    gm = user_create(username="load_gm", role="general_manager", password=None)
+    director = user_create(username="load_director", role="ops_director", password=None, manager=gm)
+    user_create(username="load_cs", role="customer_service", password=None)
+    for index in range(DEPARTMENTS):
+        department = Department.objects.create(code=f"load{index}", name=f"招商{index + 1}部")
+        head = user_create(
+            username=f"load_head{index}",
+            role="recruitment_head",
+            password=None,
+            department=department,
+            manager=director,
+        )
+        department.head = head
+        department.save(update_fields=["head"])
+        for number in range(RECRUITERS_PER_DEPARTMENT):
+            user_create(
+                username=f"load_recruiter{index}_{number}",
+                role="recruiter",
+                password=None,
+                department=department,
+                manager=head,
+            )
+    quality = Department.objects.create(code="load_quality", name="品控部")
+    quality_head = user_create(username="load_quality_head", role="dept_head", password=None, department=quality)
+    quality.head = quality_head
+    quality.save(update_fields=["head"])
+    user_create(
+        username="load_quality_staff", role="dept_head", password=None, department=quality, manager=quality_head
+    )
+
+
+def merchants(count: int, rng: random.Random) -> None:
+    """``count`` merchants (bulk), most active, a quarter prospects, some suspended or
+    terminated; a small share signed last month (the payroll's signing points) and
+    terminals with three months of profit on a fifth of the active ones."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from compensation.models import ProfitRecord
+    from merchants.checks import complete_uscc
+    from merchants.models import Category, Merchant, MerchantClass, MerchantStatus, Segment, Terminal
+
+    existing = Merchant.objects.filter(name__startswith=PREFIX).count()
+    if existing >= count:
+        return
+    recruiters = list(
+        get_user_model()
+        .objects.filter(username__startswith="load_recruiter")
+        .select_related("staff_profile__department")
+        .order_by("pk")
+    )
+    tz = timezone.get_default_timezone()
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    categories = list(Category.values)
+    statuses = (
+        [MerchantStatus.ACTIVE] * 13
+        + [MerchantStatus.PROSPECT] * 5
+        + [MerchantStatus.SUSPENDED]
+        + [MerchantStatus.TERMINATED]
+    )
+    batch = []
+    for number in range(existing, count):
+        status = rng.choice(statuses)
+        unassigned = status == MerchantStatus.PROSPECT and rng.random() < 0.2
+        recruiter = None if unassigned else recruiters[rng.randrange(len(recruiters))]
+        district = rng.choices(DISTRICTS, DISTRICT_WEIGHTS)[0]
+        signed_at = terminated_at = None
+        if status != MerchantStatus.PROSPECT:
+            day = (
+                last_month + dt.timedelta(days=rng.randrange(28))
+                if rng.random() < 0.03
+                else dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange((last_month - dt.date(2024, 1, 1)).days))
+            )
+            signed_at = dt.datetime.combine(day, dt.time(10), tzinfo=tz)
+            if status == MerchantStatus.TERMINATED:
+                terminated_at = signed_at + dt.timedelta(days=rng.randrange(30, 300))
+        batch.append(
+            Merchant(
+                name=f"{PREFIX}{number:06d}",
+                category=rng.choice(categories),
+                segment=rng.choice([Segment.BASIC] * 6 + [Segment.FEATURED] * 3 + [Segment.SUPERMARKET]),
+                status=status,
+                uscc=complete_uscc(f"91341202MA{number:07d}"[:17]),
+                district=district,
+                address=f"{district}人民路{number}号",
+                contact_phone=f"1390558{number % 10000:04d}",
+                recruiter=recruiter,
+                department=recruiter.staff_profile.department if recruiter else None,
+                signing_recruiter=recruiter if signed_at else None,
+                signed_at=signed_at,
+                signed_class=rng.choice(MerchantClass.values) if signed_at else "",
+                terminated_at=terminated_at,
+            )
+        )
+        if len(batch) == 5000:
+            Merchant.objects.bulk_create(batch)
+            batch = []
+    Merchant.objects.bulk_create(batch)
+    active = list(
+        Merchant.objects.filter(name__startswith=PREFIX, status=MerchantStatus.ACTIVE, terminals__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "signed_at")
+    )
+    terminals = [
+        Terminal(merchant_id=pk, serial=f"LOAD{pk:09d}", installed_on=timezone.localdate(signed_at))
+        for pk, signed_at in active
+        if rng.random() < 0.2
+    ]
+    Terminal.objects.bulk_create(terminals, batch_size=5000)
+    months = [(last_month - dt.timedelta(days=offset * 28)).replace(day=1) for offset in range(3)]
+    profits = [
+        ProfitRecord(terminal=terminal, month=month, profit=Decimal(rng.randrange(500, 9000)) / 100)
+        for terminal in Terminal.objects.filter(serial__startswith="LOAD", profits__isnull=True)
+        for month in months
+    ]
+    ProfitRecord.objects.bulk_create(profits, batch_size=5000)
+
+
+def pay_profiles() -> None:
+    from django.contrib.auth import get_user_model
+
+    from compensation.models import PayProfile
+
+    users = get_user_model().objects.filter(username__startswith="load_", staff_profile__isnull=False)
+    PayProfile.objects.bulk_create(
+        [
+            PayProfile(
+                user=user,
+                effective_from=dt.date(2025, 1, 1),
+                base_salary=Decimal("4500.00"),
+                allowance=Decimal("300.00"),
+                position_allowance=Decimal("800.00" if "head" in user.username else "0.00"),
+            )
+            for user in users.filter(pay_profiles__isnull=True)
+        ]
+    )
+
+
+def rate_requests(count: int, rng: random.Random) -> None:
+    """Pending rate requests by the recruiters on their own merchants (the service: the
+    chain frozen as steps), below the category's standard so each needs a decision."""
+    from commissions.models import RateRequest, RequestStatus
+    from commissions.services import rate_request_create
+    from merchants.models import Merchant, MerchantStatus
+
+    missing = count - RateRequest.objects.filter(status=RequestStatus.PENDING).count()
+    if missing <= 0:
+        return
+    candidates = (
+        Merchant.objects.filter(name__startswith=PREFIX, status=MerchantStatus.ACTIVE, recruiter__isnull=False)
+        .exclude(rate_requests__isnull=False)
+        .select_related("recruiter")
+        .order_by("?")[: missing * 2]
+    )
+    for merchant in candidates:
+        # some fall within the recruiter's own authority (granted at once): realistic, not counted
+        request = rate_request_create(
+            user=merchant.recruiter,
+            merchant=merchant,
+            proposed_rate=Decimal(rng.choice(["0.50", "1.50", "3.00", "4.50", "5.00"])),
+            reason="负载测试",
+        )
+        missing -= request.status == RequestStatus.PENDING
+        if missing <= 0:
+            break
+
+
+def applications(count: int, rng: random.Random) -> None:
+    """``count`` draft applications ready to submit, each with its merchant's portal account
+    and the two documents of an enterprise on file (one stored PNG, shared)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from merchants.checks import complete_ric, complete_uscc
+    from merchants.models import (
+        Application,
+        ApplicationStatus,
+        Category,
+        Document,
+        DocumentKind,
+        EntityType,
+        Merchant,
+        MerchantStatus,
+        Segment,
+    )
+    from merchants.samples import png_bytes
+
+    ready = Application.objects.filter(
+        status=ApplicationStatus.DRAFT, merchant__user__username__startswith="load_m"
+    ).count()
+    missing = count - ready
+    if missing <= 0:
+        return
+    User = get_user_model()
+    start = User.objects.filter(username__startswith="load_m").count()
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=f"load_m{start + n:06d}", password=password) for n in range(missing)], batch_size=2000
+    )
+    group = Group.objects.get(name="merchant")
+    User.groups.through.objects.bulk_create([User.groups.through(user=user, group=group) for user in users])
+    recruiters = list(User.objects.filter(username__startswith="load_recruiter").select_related("staff_profile"))
+    rows = []
+    for user in users:
+        number = 900000 + int(user.username[6:])
+        district = rng.choices(DISTRICTS, DISTRICT_WEIGHTS)[0]
+        recruiter = rng.choice(recruiters)
+        rows.append(
+            Merchant(
+                name=f"{PREFIX}申请{number}",
+                category=rng.choice(Category.values),
+                segment=Segment.BASIC,
+                status=MerchantStatus.PROSPECT,
+                entity_type=EntityType.ENTERPRISE,
+                uscc=complete_uscc(f"91341202MA{number:07d}"[:17]),
+                district=district,
+                address=f"{district}人民路{number}号",
+                contact_phone="0558-2212345",
+                user=user,
+                recruiter=recruiter,
+                department=recruiter.staff_profile.department,
+            )
+        )
+    created = Merchant.objects.bulk_create(rows, batch_size=2000)
+    id_number = complete_ric("11010519850312123")
+    apps = Application.objects.bulk_create(
+        [
+            Application(
+                merchant=merchant,
+                status=ApplicationStatus.DRAFT,
+                company_name=merchant.name,
+                entity_type=merchant.entity_type,
+                category=merchant.category,
+                segment=merchant.segment,
+                uscc=merchant.uscc,
+                legal_rep_name="徐明",
+                legal_rep_id_number=id_number,
+                address=merchant.address,
+                district=merchant.district,
+                contact_phone=merchant.contact_phone,
+                assignee=merchant.recruiter,
+            )
+            for merchant in created
+        ],
+        batch_size=2000,
+    )
+    content = png_bytes()
+    name = "load/licence.png"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    valid_until = dt.date.today() + dt.timedelta(days=3 * 365)
+    Document.objects.bulk_create(
+        [
+            Document(
+                application=application,
+                kind=kind,
+                number=f"NO{application.pk:08d}",
+                valid_until=valid_until,
+                file=name,
+                original_name="licence.png",
+                content_type="image/png",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                uploaded_by=application.merchant.user,
+            )
+            for application in apps
+            for kind in (DocumentKind.BUSINESS_LICENCE, DocumentKind.LEGAL_REP_ID)
+        ],
+        batch_size=4000,
+    )
+
+
+def complaints(count: int, rng: random.Random) -> None:
+    """``count`` complaints received by customer service (the service, so each has its
+    deadline, number and history), ready for the investigation step."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from complaints.models import Complaint, ComplaintStatus, ComplaintType
+    from complaints.services import complaint_receive
+    from merchants.models import Merchant, MerchantStatus
+
+    missing = count - Complaint.objects.filter(status=ComplaintStatus.RECEIVED, description__startswith="负载").count()
+    if missing <= 0:
+        return
+    cs = get_user_model().objects.get(username="load_cs")
+    targets = list(
+        Merchant.objects.filter(name__startswith=PREFIX, status=MerchantStatus.ACTIVE)
+        .select_related("recruiter")
+        .order_by("?")[:missing]
+    )
+    with transaction.atomic():
+        for merchant in targets:
+            complaint_receive(
+                user=cs,
+                merchant=merchant,
+                type=rng.choice(ComplaintType.values),
+                description="负载测试：收银员态度恶劣",
+            )
+
+
+def tokens(usernames: list[str]) -> dict[str, str]:
+    """A fresh token for each user (bulk; their older tokens revoked): ``{username: key}``."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from workplace.api.tokens import digest_of, lifetime
+    from workplace.models import ApiToken
+
+    users = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
+    ApiToken.objects.filter(user_id__in=users.values()).delete()
+    keys = {username: secrets.token_hex(32) for username in users}
+    expires = timezone.now() + lifetime()
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(digest=digest_of(key), user_id=users[username], prefix=key[:8], expires_at=expires)
+            for username, key in keys.items()
+        ],
+        batch_size=5000,
+    )
+    return keys
+
+
+def generate(args) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
     from workplace.models import Department
     from workplace.services import user_create
 
-    department = Department.objects.create(code="recruitment0", name="招商一部")
-    recruiter = user_create(username="recruiter", role="recruiter", password="x", department=department)
-    token = issue_token(recruiter)[0]
-    connections.close_all()
-    return token
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    rng = random.Random(20261204)
+    staff(user_create, Department)
+    merchants(args.merchants, rng)
+    pay_profiles()
+    rate_requests(args.requests, rng)
+    applications(args.applications, rng)
+    complaints(args.complaints, rng)
+    with connection.cursor() as cursor:
+        for table in ("merchants_merchant", "merchants_application", "complaints_complaint", "commissions_raterequest"):
+            cursor.execute(f"ANALYZE {table}")
+    print(f"data ready in {time.perf_counter() - started:.0f} s")
+    return prepared_ids(args)
 
 
-def count_queries(token: str) -> dict:
-    """Queries of one call of each case, in this process, after one warm-up call."""
+def prepared_ids(args) -> dict:
+    """The tokens of the users the cases act as, and the consumable ids' files."""
+    from complaints.models import Complaint, ComplaintStatus
+    from merchants.models import Application, ApplicationStatus, Merchant
+
+    ready = list(
+        Application.objects.filter(status=ApplicationStatus.DRAFT, merchant__user__username__startswith="load_m")
+        .order_by("pk")
+        .values_list("pk", "merchant__user__username")[: args.applications]
+    )
+    keys = tokens(["load_gm", "load_head0", "load_recruiter0_0", "load_cs", *(username for _pk, username in ready)])
+    WORK.mkdir(parents=True, exist_ok=True)
+    submit_file = WORK / "submit.txt"
+    submit_file.write_text("".join(f"{pk} {keys[username]}\n" for pk, username in ready))
+    received = Complaint.objects.filter(status=ComplaintStatus.RECEIVED, description__startswith="负载")
+    complaint_file = WORK / "complaints.txt"
+    complaint_file.write_text("".join(f"{pk}\n" for pk in received.order_by("pk").values_list("pk", flat=True)))
+    total = Merchant.objects.count()
+    return {
+        "gm": keys["load_gm"],
+        "head": keys["load_head0"],
+        "recruiter": keys["load_recruiter0_0"],
+        "cs": keys["load_cs"],
+        "submit_file": str(submit_file),
+        "submit_count": len(ready),
+        "complaint_file": str(complaint_file),
+        "complaint_count": received.count(),
+        "merchants": total,
+        "deep_page": max(1, (total // 20) // 2),
+    }
+
+
+def cases(ids: dict) -> dict:
+    """name → (label, method, path, token key, body, ids file, list?)."""
+    quote = {"category": "dining_entertainment", "prepaid_rate": "6.00"}
+    star = {
+        "category": "dining_entertainment",
+        "brand": 3,
+        "decoration": "standard",
+        "area_sqm": "180",
+        "registered_capital": "500000",
+        "staff_count": 12,
+        "years_in_business": 4,
+        "frequency": "high",
+        "large_or_chain": False,
+    }
+    investigate = {
+        "valid": True,
+        "findings": "经核实属实",
+        "responsible_department": "load_quality",
+        "responsible_person": "load_quality_staff",
+    }
+    return {
+        "quote": ("commission quote", "POST", "/api/v1/commissions/quote/", "recruiter", quote, None, False),
+        "star": ("star calculator", "POST", "/api/v1/scoring/calculate/", "recruiter", star, None, False),
+        "due-date": (
+            "due date",
+            "GET",
+            "/api/v1/calendar/due-date/?start=2026-09-30&working_days=3",
+            "recruiter",
+            None,
+            None,
+            False,
+        ),
+        "pay": (
+            "pay calculator",
+            "POST",
+            "/api/v1/compensation/calculate/",
+            "recruiter",
+            {"quarter_profit": "180000.00", "merchant_months": 300, "terminated": 4, "owned": 100},
+            None,
+            False,
+        ),
+        "merchants": ("merchant list, first page (GM)", "GET", "/api/v1/merchants/", "gm", None, None, True),
+        "merchants-deep": (
+            f"merchant list, page {ids['deep_page']} (GM)",
+            "GET",
+            f"/api/v1/merchants/?page={ids['deep_page']}",
+            "gm",
+            None,
+            None,
+            True,
+        ),
+        "approvals": ("approval queue (head)", "GET", "/api/v1/approvals/pending/", "head", None, None, True),
+        "submit": (
+            "onboarding submit (each once)",
+            "POST",
+            "/api/v1/applications/{id}/submit/",
+            "gm",
+            None,
+            ids["submit_file"],
+            False,
+        ),
+        "complaint": (
+            "complaint investigate (each once)",
+            "POST",
+            "/api/v1/complaints/{id}/investigate/",
+            "cs",
+            investigate,
+            ids["complaint_file"],
+            False,
+        ),
+    }
+
+
+def count_queries(all_cases: dict, ids: dict) -> dict:
+    """Queries of one call of each case that repeats (not the consumables), in-process."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
     counts = {}
-    for name, (method, path, body) in CASES.items():
-        call = (
-            (lambda p=path, b=body: client.post(p, data=json.dumps(b), content_type="application/json"))
-            if method == "POST"
-            else (lambda p=path: client.get(p))
-        )
+    floor = Client(HTTP_AUTHORIZATION=f"Token {ids['recruiter']}")
+    for name, (_label, method, path, who, body, id_file, _list) in {
+        "floor": ("", "GET", "/bench/floor/", "recruiter", None, None, False),
+        **all_cases,
+    }.items():
+        if id_file:
+            continue
+        client = Client(HTTP_AUTHORIZATION=f"Token {ids[who]}") if who != "recruiter" else floor
+
+        def call(client=client, method=method, path=path, body=body):
+            if method == "POST":
+                return client.post(path, data=json.dumps(body), content_type="application/json")
+            return client.get(path)
+
         call()
         with CaptureQueriesContext(connection) as queries:
             response = call()
-        assert response.status_code == 200, (name, response.status_code, response.content[:500])
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {response.status_code} {response.content[:400]!r}")
         counts[name] = len(queries)
     return counts
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+# ---------------------------------------------------------------------------------------
+# processes
+
+
+class Service:
+    def __init__(self, name: str, command: list[str], env: dict):
+        self.name = name
+        self.log = WORK / f"{name}.log"
+        self.handle = self.log.open("wb")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.handle.close()
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+def collectstatic(env: dict) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=900,
+    )
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> Service:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise SystemExit(f"port {port} is taken; pass --port")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
+    service = Service(
+        "gunicorn",
         [
-            str(gunicorn),
+            sys.executable,
+            "-m",
+            "gunicorn",
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--timeout",
+            "60",
             "--no-control-socket",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(LOG, "w"),  # noqa: SIM115
-        start_new_session=True,
+        env,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited; see {LOG}")
+        if not service.alive():
+            raise SystemExit(f"gunicorn exited:\n{service.tail()}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except (urllib.error.URLError, ConnectionError, OSError):
+            return service
+        except urllib.error.HTTPError:
+            return service  # answering (a 503 names a part that is down; the cases check themselves)
+        except (urllib.error.URLError, OSError):
             time.sleep(0.5)
-    stop(process)
-    raise SystemExit(f"gunicorn did not come up; see {LOG}")
+    service.stop()
+    raise SystemExit(f"gunicorn did not come up:\n{service.tail()}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
+def start_worker(env: dict) -> Service:
+    service = Service(
+        "worker",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "load@%h",
+        ],
+        env,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if not service.alive():
+            raise SystemExit(f"the worker exited:\n{service.tail()}")
+        if "ready" in service.tail():
+            return service
+        time.sleep(0.5)
+    service.stop()
+    raise SystemExit("the worker did not come up")
+
+
+# ---------------------------------------------------------------------------------------
+# load
+
+
+def check(port: int, case, ids: dict) -> None:
+    """A repeating case answers 2xx over the wire before it is measured."""
+    _label, method, path, who, body, id_file, _list = case
+    if id_file:
         return
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Token {ids[who]}", "Content-Type": "application/json"},
+    )
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{path}: {error.code} {error.read()[:400]!r}") from None
 
 
-def check_answers(port: int, token: str) -> None:
-    """Each case answers 200 with a body over the wire before it is measured."""
-    for name, (method, path, body) in CASES.items():
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{path}",
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-        )
-        try:
-            response = urllib.request.urlopen(request, timeout=10)
-        except urllib.error.HTTPError as error:
-            raise SystemExit(f"{name}: {error.code} {error.read()[:500]!r}") from None
-        with response:
-            assert response.status == 200, name
-            assert json.loads(response.read()), name
-
-
-def _request_bytes(port: int, token: str, case: str) -> bytes:
-    method, path, body = CASES[case]
-    payload = json.dumps(body).encode() if body is not None else b""
-    headers = [
-        f"{method} {path} HTTP/1.1",
-        f"Host: 127.0.0.1:{port}",
-        f"Authorization: Token {token}",
-        "Accept: application/json",
-        "Accept-Language: zh-hans",
+def wrk(port: int, case, ids: dict, *, duration: float, connections: int, threads: int) -> dict:
+    _label, method, path, who, body, id_file, _list = case
+    script = WORK / "load.lua"
+    script.write_text(LUA)
+    threads = min(threads, connections)
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration:g}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}",
+        "--",
+        method,
+        path,
+        ids[who],
+        json.dumps(body, ensure_ascii=False) if body is not None else "",
+        id_file or "",
+        str(threads),
     ]
-    if body is not None:
-        headers += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(headers) + "\r\n\r\n").encode() + payload
+    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120)
+    line = next((row for row in done.stdout.splitlines() if row.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no figures:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(line[len("WRKJSON ") :])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["socket_errors"] = result["connect"] + result["read"] + result["write"] + result["timeout"]
+    return result
 
 
-class _Connection:
-    """One client connection: sends the request, reads one answer, then sends again on
-    the same socket (keep-alive) or on a new one when the server closes (gunicorn's sync
-    workers close after every answer)."""
+class Payroll:
+    """A monthly payroll run of last month sent to the worker (the task the sweep and the
+    API's start also use); ``poll()`` until it is computed."""
 
-    def __init__(self, selector, address, request):
-        self.selector, self.address, self.request = selector, address, request
-        self.socket = None
-        self.open()
+    def __init__(self):
+        from compensation.models import PayrollRun, RunKind
+        from compensation.services.periods import previous_period
+        from compensation.services.runs import payroll_run_start
+        from compensation.tasks import compute_payroll_run
 
-    def open(self):
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.socket.setblocking(False)
-        self.socket.connect_ex(self.address)
-        self.buffer = b""
-        self.selector.register(self.socket, selectors.EVENT_WRITE, self)
+        period = previous_period(RunKind.MONTHLY)
+        run, _created = payroll_run_start(kind=RunKind.MONTHLY, period=period.label, compute=False)
+        PayrollRun.objects.filter(pk=run.pk).update(computed_at=None)
+        self.run_id, self.period = run.pk, period.label
+        self.started = time.perf_counter()
+        compute_payroll_run.delay(run.pk)
+        self.seconds = None
+        self.lines = None
+        self.thread = threading.Thread(target=self._wait, daemon=True)
+        self.thread.start()
 
-    def close(self):
-        self.selector.unregister(self.socket)
-        self.socket.close()
+    def _wait(self):
+        from django.db import connections
 
-    def writable(self):
-        self.socket.sendall(self.request)  # a few hundred bytes: fits the send buffer
-        self.selector.modify(self.socket, selectors.EVENT_READ, self)
+        from compensation.models import PayrollLine, PayrollRun
 
-    def readable(self) -> str | None:
-        """ "ok" or an error's first line once an answer is complete, else None."""
         try:
-            chunk = self.socket.recv(65536)
-        except ConnectionError as error:
-            self.close()
-            self.open()
-            return f"connection error: {error!r}"
-        self.buffer += chunk
-        head, separator, body = self.buffer.partition(b"\r\n\r\n")
-        if not separator:
-            if not chunk:
-                self.close()
-                self.open()
-                return "closed before the answer"
-            return None
-        lines = head.decode("latin-1").split("\r\n")
-        fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
-        fields = {name.strip().lower(): value.strip().lower() for name, value in fields.items()}
-        length = int(fields.get("content-length", "0"))
-        if len(body) < length:
-            if not chunk:
-                self.close()
-                self.open()
-                return "closed in the body"
-            return None
-        status = lines[0]
-        if fields.get("connection") == "close" or lines[0].startswith("HTTP/1.0"):
-            self.close()
-            self.open()
-        else:
-            self.buffer = b""
-            self.writable()
-        return "ok" if status.split(" ", 2)[1] == "200" else status
-
-
-def _drive_process(address, request, connections, start_at, stop_at, results):
-    selector = selectors.DefaultSelector()
-    while time.time() < start_at:
-        time.sleep(0.001)
-    pool = [_Connection(selector, address, request) for _ in range(connections)]
-    done, errors = 0, {}
-    while True:
-        now = time.time()
-        if now >= stop_at:
-            break
-        for key, events in selector.select(timeout=stop_at - now):
-            connection = key.data
-            if events & selectors.EVENT_WRITE:
-                connection.writable()
-            else:
-                outcome = connection.readable()
-                if outcome == "ok":
-                    done += 1
-                elif outcome is not None:
-                    errors[outcome] = errors.get(outcome, 0) + 1
-    for connection in pool:
-        connection.close()
-    results.put((done, errors))
-
-
-def drive(port: int, request: bytes, seconds: float, connections: int, processes: int) -> float:
-    """Answers per second over ``seconds``: ``processes`` client processes, each with its
-    share of ``connections`` kept busy (a new request as soon as an answer is in). Any
-    answer but 200 stops the run."""
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    start_at = time.time() + 0.3
-    shares = [connections // processes + (index < connections % processes) for index in range(processes)]
-    workers = [
-        context.Process(
-            target=_drive_process,
-            args=(("127.0.0.1", port), request, share, start_at, start_at + seconds, results),
-        )
-        for share in shares
-        if share
-    ]
-    for worker in workers:
-        worker.start()
-    outcomes = [results.get(timeout=seconds + 60) for _ in workers]
-    for worker in workers:
-        worker.join()
-    errors: dict[str, int] = {}
-    for _done, failed in outcomes:
-        for what, count in failed.items():
-            errors[what] = errors.get(what, 0) + count
-    if errors:
-        raise SystemExit(f"errors under load: {errors}")
-    return sum(done for done, _failed in outcomes) / seconds
+            deadline = time.perf_counter() + 1800
+            while time.perf_counter() < deadline:
+                if PayrollRun.objects.filter(pk=self.run_id, computed_at__isnull=False).exists():
+                    self.seconds = time.perf_counter() - self.started
+                    self.lines = PayrollLine.objects.filter(run_id=self.run_id).count()
+                    return
+                time.sleep(0.25)
+        finally:
+            connections.close_all()
 
 
 def _commit() -> str:
-    """The commit measured, "+" when the working tree has changes of tracked files."""
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -344,84 +865,176 @@ def _commit() -> str:
     return commit + ("+" if dirty else "")
 
 
+def _ms(us: float) -> str:
+    return f"{us / 1000:.1f}"
+
+
+def report(results: dict, meta: dict) -> str:
+    rows = [
+        f"{meta['date']}, commit {meta['commit']}, {meta['cores']} cores, PostgreSQL {meta['postgresql']}, "
+        f"{meta['merchants']:,} merchants, gunicorn -w {meta['workers']} (sync), one Celery worker, "
+        f"wrk -t{meta['threads']}, {meta['duration']:g} s a run, load average {meta['load_before']:.1f} before / "
+        f"{meta['load_after']:.1f} after",
+        "",
+        "| case | conns | req/s | floor req/s | ratio | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["rows"]:
+        case, floor = row["case"], row["floor"]
+        rows.append(
+            f"| {row['label']} | {row['connections']} | {case['rps']:.0f} | {floor['rps']:.0f} | "
+            f"{case['rps'] / floor['rps']:.0%} | {_ms(case['p50'])} | {_ms(case['p95'])} | {_ms(case['p99'])} | "
+            f"{case['status']} | {case['socket_errors']} | {row['queries'] if row['queries'] is not None else '—'} |"
+        )
+    rows.append("")
+    rows.append("Floor runs (the bare view, each just before its case):")
+    rows.append("")
+    rows.append("| before | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors |")
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for row in results["rows"]:
+        floor = row["floor"]
+        rows.append(
+            f"| {row['label']} | {row['connections']} | {floor['rps']:.0f} | {_ms(floor['p50'])} | "
+            f"{_ms(floor['p95'])} | {_ms(floor['p99'])} | {floor['status']} | {floor['socket_errors']} |"
+        )
+    payroll = results.get("payroll")
+    if payroll:
+        rows.append("")
+        rows.append(
+            f"Payroll: monthly run {payroll['period']} sent to the worker at the start of the merchant list's run: "
+            + (
+                f"finished in {payroll['seconds']:.1f} s, {payroll['lines']} lines."
+                if payroll["seconds"] is not None
+                else "NOT finished when the run ended."
+            )
+        )
+    for row in results["rows"]:
+        if row["case"].get("exhausted"):
+            rows.append(f"{row['label']}: ids ran out ({row['case']['exhausted']} requests reused the last id)")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--clients", type=int, default=2, help="client processes (default 2)")
-    parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--merchants", type=int, default=100_000)
+    parser.add_argument("--applications", type=int, default=4000)
+    parser.add_argument("--complaints", type=int, default=4000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--low-connections", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--port", type=int, default=18790)
+    parser.add_argument("--cases", default="")
+    parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    if not (1 <= args.rounds <= 50 and 1 <= args.seconds <= 60 and 1 <= args.connections <= 256):
-        raise SystemExit("keep the run bounded: rounds 1–50, seconds 1–60, connections 1–256")
-    if not 1 <= args.clients <= min(16, args.connections) or not 1 <= args.workers <= 32:
-        raise SystemExit("clients 1–16 (at most one per connection), workers 1–32")
+    if not (1 <= args.duration <= 300 and 1 <= args.connections <= 512 and 1 <= args.workers <= 32):
+        raise SystemExit("keep the run bounded: duration 1–300 s, connections 1–512, workers 1–32")
 
-    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zhaoshang_load")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-    env = _environment(database_url, redis_url)
-    token = prepare(env)
-    queries = count_queries(token)
+    database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zs_load")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+    env = environment(database_url, redis_url)
+    os.environ.update(env)
+    (WORK / "static").mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    create_database(database_url)
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    from django.core.cache import cache
     from django.db import connection, connections
 
+    ids = generate(args)
+    all_cases = cases(ids)
+    if args.cases:
+        wanted = args.cases.split(",")
+        unknown = set(wanted) - set(all_cases)
+        if unknown:
+            raise SystemExit(f"unknown cases {sorted(unknown)}; known: {', '.join(all_cases)}")
+        all_cases = {name: all_cases[name] for name in wanted}
+    cache.clear()  # Redis db of the run: a clean cache and an empty queue
+    from config.celery import app as celery_app
+
+    celery_app.control.purge()
+    queries = count_queries(all_cases, ids)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
     connections.close_all()
+    if args.generate_only:
+        print(json.dumps({k: v for k, v in ids.items() if k in ("submit_count", "complaint_count", "merchants")}))
+        return
 
-    process = start_gunicorn(env, args.port, args.workers)
-    requests = {case: _request_bytes(args.port, token, case) for case in CASES}
+    collectstatic(env)
+    worker = start_worker(env)
+    server = start_gunicorn(env, args.port, args.workers)
+    floor = ("floor", "GET", "/bench/floor/", "recruiter", None, None, False)
+    low = args.low_connections or args.workers
     load_before = os.getloadavg()[0]
-    rates: dict[str, list[float]] = {case: [] for case in CASES}
+    results = {"rows": []}
+    payroll = None
     try:
-        check_answers(args.port, token)
-        for case in CASES:  # warm-up: every worker loads its code, connects and fills its caches
-            drive(args.port, requests[case], 2, args.connections, args.clients)
-        for _ in range(args.rounds):
-            for case in CASES:
-                rates[case].append(drive(args.port, requests[case], args.seconds, args.connections, args.clients))
+        check(args.port, floor, ids)
+        for case in all_cases.values():
+            check(args.port, case, ids)
+        # warm-up: every worker loads its code, connects and fills its caches
+        for case in (floor, *(c for c in all_cases.values() if not c[5])):
+            wrk(args.port, case, ids, duration=3, connections=args.connections, threads=args.threads)
+        plan = [(name, args.connections) for name in all_cases]
+        plan += [(name, low) for name, case in all_cases.items() if case[6] and low != args.connections]
+        for name, conns in plan:
+            case = all_cases[name]
+            floor_result = wrk(args.port, floor, ids, duration=args.duration, connections=conns, threads=args.threads)
+            if name == "merchants" and conns == args.connections:
+                payroll = Payroll()
+            case_result = wrk(args.port, case, ids, duration=args.duration, connections=conns, threads=args.threads)
+            results["rows"].append(
+                {
+                    "name": name,
+                    "label": case[0],
+                    "connections": conns,
+                    "floor": floor_result,
+                    "case": case_result,
+                    "queries": queries.get(name),
+                }
+            )
+            print(
+                f"{case[0]:<40} c={conns:<3} {case_result['rps']:7.0f} req/s ({case_result['rps'] / floor_result['rps']:.0%}"
+                f" of {floor_result['rps']:.0f}) p95 {_ms(case_result['p95'])} ms, non-2xx {case_result['status']},"
+                f" socket errors {case_result['socket_errors']}",
+                flush=True,
+            )
+        if payroll is not None:
+            payroll.thread.join(timeout=600)
+            results["payroll"] = {
+                "period": payroll.period,
+                "seconds": payroll.seconds,
+                "lines": payroll.lines,
+            }
     finally:
-        stop(process)
-
-    results = {
+        server.stop()
+        worker.stop()
+    meta = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "commit": _commit(),
-        # other work on the machine takes cores from the server: say how busy it was
-        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "cores": os.cpu_count(),
         "postgresql": postgres,
+        "merchants": ids["merchants"],
         "workers": args.workers,
-        "connections": args.connections,
-        "clients": args.clients,
-        "rounds": args.rounds,
-        "seconds": args.seconds,
-        "cases": {},
+        "threads": args.threads,
+        "duration": args.duration,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
     }
-    print(
-        f"{results['date']}, commit {results['commit']}, {results['cores']} cores, PostgreSQL {postgres}, "
-        f"{args.workers} gunicorn sync workers, "
-        f"{args.connections} connections from {args.clients} client processes, "
-        f"{args.rounds} alternating rounds of {args.seconds:g} s per case, "
-        f"load average {results['load_average_1min'][0]:.1f} before / {results['load_average_1min'][1]:.1f} after"
-    )
-    print(f"{'case':<10} {'median req/s':>13} {'min':>7} {'max':>7} {'median ratio':>13} {'queries':>8}")
-    for case, values in rates.items():
-        ratios = [value / bare for value, bare in zip(values, rates["bare"], strict=True)]
-        results["cases"][case] = {
-            "req_per_s": values,
-            "median_req_per_s": statistics.median(values),
-            "ratios": ratios,
-            "median_ratio": statistics.median(ratios),
-            "queries": queries[case],
-        }
-        print(
-            f"{case:<10} {statistics.median(values):>13.0f} {min(values):>7.0f} {max(values):>7.0f} "
-            f"{statistics.median(ratios):>12.0%} {queries[case]:>8}"
-        )
+    print()
+    print(report(results, meta))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps({"meta": meta, **results}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
