@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from . import selectors
 from .models import Activity, Participation, PointEntry, PriorityPrice, Referral, ReferralShare
 from .referral_import import ReferralImportView
 
@@ -22,6 +23,10 @@ class ActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ("created_by",)
     inlines = [ParticipationInline]
 
+    # The back office shows what the API shows the same reader (alliance.selectors).
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=selectors.activities_for_user(request.user).values("pk"))
+
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
@@ -30,6 +35,9 @@ class ReferralAdmin(admin.ModelAdmin):
     search_fields = ("customer_ref", "from_merchant__name", "to_merchant__name")
     raw_id_fields = ("activity", "from_merchant", "to_merchant", "recorded_by")
     readonly_fields = ("share_percent", "share", "recorded_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=selectors.referrals_for_user(request.user).values("pk"))
 
     # A recorded referral is money owed: never deleted.
     def has_delete_permission(self, request, obj=None):

@@ -43,3 +43,19 @@ def test_referrals_the_share_rule_and_points_are_never_deleted(admin_client, ref
     entry = PointEntry.objects.first()
     assert admin_client.get(f"/admin/alliance/pointentry/{entry.pk}/delete/").status_code == 403
     assert Referral.objects.exists() and ReferralShare.objects.exists()
+
+
+def test_the_back_office_lists_only_the_activities_and_referrals_the_reader_sees(joined, referral, outside_recruiter):
+    from django.contrib.auth.models import Permission
+
+    for codename in ("view_activity", "view_referral"):
+        outside_recruiter.user_permissions.add(Permission.objects.get(codename=codename))
+    outside_recruiter.is_staff = True
+    outside_recruiter.save()
+    web = Client()
+    web.force_login(outside_recruiter)
+    listing = web.get("/admin/alliance/activity/")
+    assert listing.status_code == 200 and joined.title not in listing.content.decode()
+    assert web.get(f"/admin/alliance/activity/{joined.pk}/change/").status_code == 302  # "does not exist"
+    assert referral.customer_ref not in web.get("/admin/alliance/referral/").content.decode()
+    assert web.get(f"/admin/alliance/referral/{referral.pk}/change/").status_code == 302
