@@ -116,7 +116,18 @@ def document_delete(*, document: Document, user) -> None:
     stored = document.file.name
     storage = document.file.storage
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored) if stored else None)
+    if stored:
+        transaction.on_commit(lambda: _delete_quietly(storage, stored))
+
+
+def _delete_quietly(storage, name: str) -> None:
+    """Remove a stored file once its row is gone. The deletion is committed already: a
+    storage that fails now (a full disk, object storage unreachable) leaves an orphan file
+    to log, never an error for the user whose change was saved."""
+    try:
+        storage.delete(name)
+    except Exception:  # noqa: BLE001 - any storage backend's failure
+        logger.warning("could not remove %s after its record was deleted; it is an orphan now", name, exc_info=True)
 
 
 @contextmanager
