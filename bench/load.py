@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -128,6 +129,8 @@ def environment(database_url: str, redis_url: str) -> dict:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
+        # as production.py and docker-compose run it: a worker keeps its connection
+        "CONN_MAX_AGE": "60",
         "STATIC_ROOT": str(WORK / "static"),
         "MEDIA_ROOT": str(WORK / "media"),
         "PYTHONPATH": str(ROOT),
@@ -510,7 +513,7 @@ def generate(args) -> dict:
     complaints(args.complaints, rng)
     with connection.cursor() as cursor:
         for table in ("merchants_merchant", "merchants_application", "complaints_complaint", "commissions_raterequest"):
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {table}")
     print(f"data ready in {time.perf_counter() - started:.0f} s")
     return prepared_ids(args)
 
@@ -780,7 +783,7 @@ def check(port: int, case, ids: dict) -> None:
         raise SystemExit(f"{path}: {error.code} {error.read()[:400]!r}") from None
 
 
-def wrk(port: int, case, ids: dict, *, duration: float, connections: int, threads: int) -> dict:
+def wrk(port: int, case, ids: dict, *, duration: float, connections: int, threads: int, meter=None) -> dict:
     _label, method, path, who, body, id_file, _list = case
     script = WORK / "load.lua"
     script.write_text(LUA)
@@ -806,13 +809,18 @@ def wrk(port: int, case, ids: dict, *, duration: float, connections: int, thread
         id_file or "",
         str(threads),
     ]
+    before = meter.snapshot() if meter else None
+    started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120)
+    elapsed = time.perf_counter() - started
     line = next((row for row in done.stdout.splitlines() if row.startswith("WRKJSON ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no figures:\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[len("WRKJSON ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["socket_errors"] = result["connect"] + result["read"] + result["write"] + result["timeout"]
+    if meter:
+        result["cpu"] = meter.since(before, elapsed)
     return result
 
 
@@ -854,6 +862,65 @@ class Payroll:
             connections.close_all()
 
 
+class CpuMeter:
+    """CPU time (utime + stime, from /proc) of the web server's processes, the Celery
+    worker's, the load database's PostgreSQL backends and the whole machine, so each run
+    says what a request costs each tier and how much other work shared the cores."""
+
+    def __init__(self, database: str, groups: dict[str, int]):
+        self.database, self.groups = database, groups
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _processes(self) -> dict[str, dict[int, int]]:
+        found: dict[str, dict[int, int]] = {name: {} for name in (*self.groups, "db")}
+        pgid_names = {pgid: name for name, pgid in self.groups.items()}
+        marker = f" {self.database} "
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as handle:
+                    stat = handle.read()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                ticks = int(fields[11]) + int(fields[12])
+                name = pgid_names.get(int(fields[2]))
+                if name is None:
+                    with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                        command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+                    if command.startswith("postgres:") and marker in command:
+                        name = "db"
+                if name is not None:
+                    found[name][int(entry.name)] = ticks
+            except (OSError, ValueError, IndexError):
+                continue
+        return found
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        with open("/proc/stat") as handle:
+            values = [int(value) for value in handle.readline().split()[1:]]
+        idle = values[3] + values[4]
+        return sum(values[:8]) - idle, sum(values[:8])
+
+    def snapshot(self):
+        return self._processes(), self._machine(), resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def since(self, before, seconds: float) -> dict:
+        """CPU seconds of each tier since ``before`` (a process started meanwhile counts
+        whole; one that ended meanwhile is lost: none do with kept connections)."""
+        processes, (busy, _total), children = self.snapshot()
+        old_processes, (old_busy, _old_total), old_children = before
+        used = {
+            name: sum(ticks - old_processes[name].get(pid, 0) for pid, ticks in pids.items()) / self.tick
+            for name, pids in processes.items()
+        }
+        used["wrk"] = (children.ru_utime + children.ru_stime) - (old_children.ru_utime + old_children.ru_stime)
+        machine = (busy - old_busy) / self.tick
+        used["other"] = max(0.0, machine - sum(used.values()))
+        used["machine_cores"] = machine / seconds
+        return used
+
+
 def _commit() -> str:
     try:
         commit = subprocess.run(
@@ -876,26 +943,38 @@ def report(results: dict, meta: dict) -> str:
         f"wrk -t{meta['threads']}, {meta['duration']:g} s a run, load average {meta['load_before']:.1f} before / "
         f"{meta['load_after']:.1f} after",
         "",
-        "| case | conns | req/s | floor req/s | ratio | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | conns | req/s | floor req/s | ratio | p50 ms | p95 ms | p99 ms | non-2xx | socket errors "
+        "| queries | web CPU ms/req | db CPU ms/req | others' cores |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["rows"]:
         case, floor = row["case"], row["floor"]
+        cpu = case.get("cpu", {})
+        per = max(1, case["requests"])
         rows.append(
             f"| {row['label']} | {row['connections']} | {case['rps']:.0f} | {floor['rps']:.0f} | "
             f"{case['rps'] / floor['rps']:.0%} | {_ms(case['p50'])} | {_ms(case['p95'])} | {_ms(case['p99'])} | "
-            f"{case['status']} | {case['socket_errors']} | {row['queries'] if row['queries'] is not None else '—'} |"
+            f"{case['status']} | {case['socket_errors']} | {row['queries'] if row['queries'] is not None else '—'} | "
+            f"{cpu.get('web', 0) * 1000 / per:.1f} | {cpu.get('db', 0) * 1000 / per:.1f} | "
+            f"{cpu.get('other', 0) / (case['duration_us'] / 1e6):.2f} |"
         )
     rows.append("")
     rows.append("Floor runs (the bare view, each just before its case):")
     rows.append("")
-    rows.append("| before | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors |")
-    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows.append(
+        "| before | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | web CPU ms/req "
+        "| db CPU ms/req | others' cores |"
+    )
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["rows"]:
         floor = row["floor"]
+        cpu = floor.get("cpu", {})
+        per = max(1, floor["requests"])
         rows.append(
             f"| {row['label']} | {row['connections']} | {floor['rps']:.0f} | {_ms(floor['p50'])} | "
-            f"{_ms(floor['p95'])} | {_ms(floor['p99'])} | {floor['status']} | {floor['socket_errors']} |"
+            f"{_ms(floor['p95'])} | {_ms(floor['p99'])} | {floor['status']} | {floor['socket_errors']} | "
+            f"{cpu.get('web', 0) * 1000 / per:.1f} | {cpu.get('db', 0) * 1000 / per:.1f} | "
+            f"{cpu.get('other', 0) / (floor['duration_us'] / 1e6):.2f} |"
         )
     payroll = results.get("payroll")
     if payroll:
@@ -975,6 +1054,8 @@ def main() -> None:
     server = start_gunicorn(env, args.port, args.workers)
     floor = ("floor", "GET", "/bench/floor/", "recruiter", None, None, False)
     low = args.low_connections or args.workers
+    database = database_url.rsplit("/", 1)[1].split("?")[0]
+    meter = CpuMeter(database, {"web": server.process.pid, "worker": worker.process.pid})
     load_before = os.getloadavg()[0]
     results = {"rows": []}
     payroll = None
@@ -989,10 +1070,14 @@ def main() -> None:
         plan += [(name, low) for name, case in all_cases.items() if case[6] and low != args.connections]
         for name, conns in plan:
             case = all_cases[name]
-            floor_result = wrk(args.port, floor, ids, duration=args.duration, connections=conns, threads=args.threads)
+            floor_result = wrk(
+                args.port, floor, ids, duration=args.duration, connections=conns, threads=args.threads, meter=meter
+            )
             if name == "merchants" and conns == args.connections:
                 payroll = Payroll()
-            case_result = wrk(args.port, case, ids, duration=args.duration, connections=conns, threads=args.threads)
+            case_result = wrk(
+                args.port, case, ids, duration=args.duration, connections=conns, threads=args.threads, meter=meter
+            )
             results["rows"].append(
                 {
                     "name": name,
