@@ -11,11 +11,8 @@ Columns (first non-empty row; case, spaces and a bracketed unit ignored): activi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -28,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from workplace.batches import BatchInvalid, RowsInvalid
 from workplace.exceptions import ApplicationError
+from workplace.spreadsheets import FileUnreadable, read_table
 
 from . import referrals
 from .models import Referral
@@ -51,10 +49,6 @@ FIELD_LABELS = {
     "non_field_errors": gettext_lazy("row"),
 }
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-
-
-class FileUnreadable(ApplicationError):
-    default_code = "unreadable_file"
 
 
 @dataclass
@@ -122,59 +116,8 @@ def _rows_from(table, name: str) -> ReadFile:
     return ReadFile(name=name, rows=rows, lines=lines)
 
 
-def _read_csv(data: bytes, name: str) -> ReadFile:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileUnreadable(_("The CSV file is not text in UTF-8 or GB18030."))
-    if "\x00" in text:
-        raise FileUnreadable(_("The file is not a CSV file."))
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    try:
-        return _rows_from(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1), name)
-    except csv.Error:
-        raise FileUnreadable(_("The CSV file could not be read.")) from None
-
-
-def _read_xlsx(data: bytes, name: str) -> ReadFile:
-    from openpyxl import load_workbook
-
-    if not data.startswith(b"PK\x03\x04"):
-        raise FileUnreadable(_("The file is not an XLSX workbook."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    try:
-        if not workbook.worksheets:
-            raise FileUnreadable(_("The file has no rows to import."))
-        return _rows_from(enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1), name)
-    except FileUnreadable:
-        raise
-    except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    finally:
-        workbook.close()
-
-
 def read_referral_file(upload) -> ReadFile:
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if upload.size > MAX_FILE_BYTES:
-        raise FileUnreadable(_("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
-    if extension not in ("csv", "xlsx"):
-        raise FileUnreadable(_("Upload a CSV or XLSX file."))
-    data = upload.read()
-    if not data:
-        raise FileUnreadable(_("The file has no rows to import."))
-    return _read_csv(data, name) if extension == "csv" else _read_xlsx(data, name)
+    return read_table(upload, max_bytes=MAX_FILE_BYTES, rows_from=_rows_from)
 
 
 def row_errors(error: RowsInvalid, read: ReadFile) -> list[dict]:

@@ -23,7 +23,6 @@ import datetime as dt
 import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -37,6 +36,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError
+from workplace.spreadsheets import FileUnreadable, read_table
 
 from .models import ProfitRecord
 from .services import profits
@@ -68,10 +68,6 @@ TEMPLATE_HEADERS = {"zh-hans": ["终端编号", "月份", "分润"], "en": ["ter
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$", re.ASCII)
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
-
-
-class FileUnreadable(ApplicationError):
-    default_code = "unreadable_file"
 
 
 @dataclass
@@ -172,64 +168,10 @@ def _rows_from(table, name: str) -> ReadFile:
     return ReadFile(name=name, rows=rows, lines=lines)
 
 
-def _read_csv(data: bytes, name: str) -> ReadFile:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileUnreadable(_("The CSV file is not text in UTF-8 or GB18030."))
-    if "\x00" in text:
-        raise FileUnreadable(_("The file is not a CSV file."))
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    try:
-        return _rows_from(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1), name)
-    except csv.Error:
-        raise FileUnreadable(_("The CSV file could not be read.")) from None
-
-
-def _read_xlsx(data: bytes, name: str) -> ReadFile:
-    from openpyxl import load_workbook
-
-    if not data.startswith(b"PK\x03\x04"):
-        raise FileUnreadable(_("The file is not an XLSX workbook."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    except Exception as error:  # openpyxl raises many kinds on a broken workbook
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise FileUnreadable(_("The file is empty."))
-        return _rows_from(enumerate(sheet.iter_rows(values_only=True), start=1), name)
-    except FileUnreadable:
-        raise
-    except Exception as error:
-        raise FileUnreadable(_("The XLSX workbook could not be read.")) from error
-    finally:
-        workbook.close()
-
-
 def read_profit_file(upload) -> ReadFile:
     """The rows of an uploaded CSV or XLSX file, as the API's rows (text values), with the
     file's line number of each. Raises ``FileUnreadable`` with a message for the user."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if upload.size > MAX_FILE_BYTES:
-        raise FileUnreadable(_("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
-    if extension == "xls":
-        raise FileUnreadable(_("Old Excel files (.xls) are not read: save the file as XLSX or CSV."))
-    if extension not in ("csv", "xlsx"):
-        raise FileUnreadable(_("Upload a CSV or XLSX file."))
-    data = upload.read()
-    if not data:
-        raise FileUnreadable(_("The file is empty."))
-    return _read_csv(data, name) if extension == "csv" else _read_xlsx(data, name)
+    return read_table(upload, max_bytes=MAX_FILE_BYTES, rows_from=_rows_from, empty_message=_("The file is empty."))
 
 
 # --- the pages ------------------------------------------------------------------------------
