@@ -50,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.gettempdir()) / "zhaoshang-load"
 PREFIX = "负载商户"
+PROBES = 2
 SECRET_KEY = "bench-load-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DISTRICTS = ["颍州区", "颍东区", "颍泉区", "太和县", "颍上县", "临泉县", "阜南县", "界首市"]
 DISTRICT_WEIGHTS = [22, 14, 12, 14, 12, 10, 8, 8]
@@ -509,8 +510,9 @@ def generate(args) -> dict:
     merchants(args.merchants, rng)
     pay_profiles()
     rate_requests(args.requests, rng)
-    applications(args.applications, rng)
-    complaints(args.complaints, rng)
+    # two more of each: the in-process query count warms up on one and counts the other
+    applications(args.applications + PROBES, rng)
+    complaints(args.complaints + PROBES, rng)
     with connection.cursor() as cursor:
         for table in ("merchants_merchant", "merchants_application", "complaints_complaint", "commissions_raterequest"):
             cursor.execute(f"VACUUM ANALYZE {table}")
@@ -526,15 +528,23 @@ def prepared_ids(args) -> dict:
     ready = list(
         Application.objects.filter(status=ApplicationStatus.DRAFT, merchant__user__username__startswith="load_m")
         .order_by("pk")
-        .values_list("pk", "merchant__user__username")[: args.applications]
+        .values_list("pk", "merchant__user__username")[: args.applications + PROBES]
     )
     keys = tokens(["load_gm", "load_head0", "load_recruiter0_0", "load_cs", *(username for _pk, username in ready)])
     WORK.mkdir(parents=True, exist_ok=True)
     submit_file = WORK / "submit.txt"
+    probes = {"submit": [(pk, keys[username]) for pk, username in ready[-PROBES:]]}
+    ready = ready[:-PROBES]
     submit_file.write_text("".join(f"{pk} {keys[username]}\n" for pk, username in ready))
-    received = Complaint.objects.filter(status=ComplaintStatus.RECEIVED, description__startswith="负载")
+    received = list(
+        Complaint.objects.filter(status=ComplaintStatus.RECEIVED, description__startswith="负载")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    probes["complaint"] = [(pk, keys["load_cs"]) for pk in received[-PROBES:]]
+    received = received[:-PROBES]
     complaint_file = WORK / "complaints.txt"
-    complaint_file.write_text("".join(f"{pk}\n" for pk in received.order_by("pk").values_list("pk", flat=True)))
+    complaint_file.write_text("".join(f"{pk}\n" for pk in received))
     total = Merchant.objects.count()
     return {
         "gm": keys["load_gm"],
@@ -544,7 +554,8 @@ def prepared_ids(args) -> dict:
         "submit_file": str(submit_file),
         "submit_count": len(ready),
         "complaint_file": str(complaint_file),
-        "complaint_count": received.count(),
+        "complaint_count": len(received),
+        "probes": probes,
         "merchants": total,
         "deep_page": max(1, (total // 20) // 2),
     }
@@ -624,7 +635,8 @@ def cases(ids: dict) -> dict:
 
 
 def count_queries(all_cases: dict, ids: dict) -> dict:
-    """Queries of one call of each case that repeats (not the consumables), in-process."""
+    """Queries of one call of each case, in-process, after one warm-up call (the
+    consumables on ids of their own, kept out of the load's files)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -635,11 +647,14 @@ def count_queries(all_cases: dict, ids: dict) -> dict:
         "floor": ("", "GET", "/bench/floor/", "recruiter", None, None, False),
         **all_cases,
     }.items():
-        if id_file:
-            continue
+        probes = list(ids["probes"][name]) if id_file else []
         client = Client(HTTP_AUTHORIZATION=f"Token {ids[who]}") if who != "recruiter" else floor
 
-        def call(client=client, method=method, path=path, body=body):
+        def call(client=client, method=method, path=path, body=body, probes=probes):
+            if probes:
+                pk, key = probes.pop(0)
+                client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+                path = path.replace("{id}", str(pk))
             if method == "POST":
                 return client.post(path, data=json.dumps(body), content_type="application/json")
             return client.get(path)
@@ -783,6 +798,20 @@ def check(port: int, case, ids: dict) -> None:
         raise SystemExit(f"{path}: {error.code} {error.read()[:400]!r}") from None
 
 
+def drain(port: int, token: str) -> float:
+    """Wait until the requests wrk left behind are answered: the connections it had open
+    when it stopped were already accepted and queued, and a sync worker answers each
+    before it takes the next run's. One floor request, queued behind them, comes back
+    once they are done; the seconds that took."""
+    started = time.perf_counter()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/bench/floor/", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
 def wrk(port: int, case, ids: dict, *, duration: float, connections: int, threads: int, meter=None) -> dict:
     _label, method, path, who, body, id_file, _list = case
     script = WORK / "load.lua"
@@ -813,14 +842,17 @@ def wrk(port: int, case, ids: dict, *, duration: float, connections: int, thread
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120)
     elapsed = time.perf_counter() - started
+    cpu = meter.since(before, elapsed) if meter else None  # before the drain: what wrk counted
+    drained = drain(port, ids["recruiter"])
     line = next((row for row in done.stdout.splitlines() if row.startswith("WRKJSON ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no figures:\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[len("WRKJSON ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["socket_errors"] = result["connect"] + result["read"] + result["write"] + result["timeout"]
-    if meter:
-        result["cpu"] = meter.since(before, elapsed)
+    if cpu:
+        result["cpu"] = cpu
+    result["drain_s"] = drained
     return result
 
 
@@ -953,7 +985,7 @@ def report(results: dict, meta: dict) -> str:
         per = max(1, case["requests"])
         rows.append(
             f"| {row['label']} | {row['connections']} | {case['rps']:.0f} | {floor['rps']:.0f} | "
-            f"{case['rps'] / floor['rps']:.0%} | {_ms(case['p50'])} | {_ms(case['p95'])} | {_ms(case['p99'])} | "
+            f"{case['rps'] / max(floor['rps'], 1e-9):.0%} | {_ms(case['p50'])} | {_ms(case['p95'])} | {_ms(case['p99'])} | "
             f"{case['status']} | {case['socket_errors']} | {row['queries'] if row['queries'] is not None else '—'} | "
             f"{cpu.get('web', 0) * 1000 / per:.1f} | {cpu.get('db', 0) * 1000 / per:.1f} | "
             f"{cpu.get('other', 0) / (case['duration_us'] / 1e6):.2f} |"
@@ -1039,8 +1071,8 @@ def main() -> None:
     cache.clear()  # Redis db of the run: a clean cache and an empty queue
     from config.celery import app as celery_app
 
-    celery_app.control.purge()
     queries = count_queries(all_cases, ids)
+    celery_app.control.purge()  # the probes' system checks: not the run's
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
@@ -1089,7 +1121,7 @@ def main() -> None:
                 }
             )
             print(
-                f"{case[0]:<40} c={conns:<3} {case_result['rps']:7.0f} req/s ({case_result['rps'] / floor_result['rps']:.0%}"
+                f"{case[0]:<40} c={conns:<3} {case_result['rps']:7.0f} req/s ({case_result['rps'] / max(floor_result['rps'], 1e-9):.0%}"
                 f" of {floor_result['rps']:.0f}) p95 {_ms(case_result['p95'])} ms, non-2xx {case_result['status']},"
                 f" socket errors {case_result['socket_errors']}",
                 flush=True,
