@@ -19,11 +19,13 @@ number of gunicorn workers), where latency is the service time rather than the q
 
     .venv/bin/python bench/load.py --merchants 100000
 
-Options: --merchants N (100000), --applications N (4000), --complaints N (4000), --requests
-N (2000), --duration S (20), --connections N (64), --low-connections N (workers), --threads
-N (wrk threads, 2), --workers N (2 × cores), --port N (18790), --cases a,b (only those),
---generate-only, --json FILE. DATABASE_URL names the database (it must be called zs_load…
-or zhaoshang_load…), BENCH_REDIS_URL the Redis database (redis://127.0.0.1:6379/5; flushed).
+Options: --merchants N (100000), --applications N (4000), --complaints N (4000),
+--requests N (2000), --duration S (20), --connections N (64), --low-connections N
+(workers), --threads N (wrk threads, 2), --workers N (2 × cores), --port N (18790),
+--cases a,b (only those), --generate-only, --json FILE, --index-probe (an index on the
+merchant list's order for this run only, dropped after). DATABASE_URL names the database
+(it must be called zs_load… or zhaoshang_load…), BENCH_REDIS_URL the Redis database
+(redis://127.0.0.1:6379/5; its queue is purged and its cache cleared).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.gettempdir()) / "zhaoshang-load"
 PREFIX = "负载商户"
 PROBES = 2
+PROBE_INDEX = "bench_load_probe_merchant_order"
 SECRET_KEY = "bench-load-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DISTRICTS = ["颍州区", "颍东区", "颍泉区", "太和县", "颍上县", "临泉县", "阜南县", "界首市"]
 DISTRICT_WEIGHTS = [22, 14, 12, 14, 12, 10, 8, 8]
@@ -973,7 +976,8 @@ def report(results: dict, meta: dict) -> str:
         f"{meta['date']}, commit {meta['commit']}, {meta['cores']} cores, PostgreSQL {meta['postgresql']}, "
         f"{meta['merchants']:,} merchants, gunicorn -w {meta['workers']} (sync), one Celery worker, "
         f"wrk -t{meta['threads']}, {meta['duration']:g} s a run, load average {meta['load_before']:.1f} before / "
-        f"{meta['load_after']:.1f} after",
+        f"{meta['load_after']:.1f} after"
+        + (" — WITH the probe index on (created_at, id)" if meta["index_probe"] else ""),
         "",
         "| case | conns | req/s | floor req/s | ratio | p50 ms | p95 ms | p99 ms | non-2xx | socket errors "
         "| queries | web CPU ms/req | db CPU ms/req | others' cores |",
@@ -1040,6 +1044,11 @@ def main() -> None:
     parser.add_argument("--cases", default="")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--index-probe",
+        action="store_true",
+        help="for the run only, an index on the merchant list's order (created_at, id), dropped after",
+    )
     args = parser.parse_args()
     if not (1 <= args.duration <= 300 and 1 <= args.connections <= 512 and 1 <= args.workers <= 32):
         raise SystemExit("keep the run bounded: duration 1–300 s, connections 1–512, workers 1–32")
@@ -1068,6 +1077,19 @@ def main() -> None:
         if unknown:
             raise SystemExit(f"unknown cases {sorted(unknown)}; known: {', '.join(all_cases)}")
         all_cases = {name: all_cases[name] for name in wanted}
+    if args.index_probe:
+        import atexit
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {PROBE_INDEX} ON merchants_merchant (created_at DESC, id DESC)")
+
+        def drop_probe_index():
+            from django.db import connection as fresh
+
+            with fresh.cursor() as cursor:
+                cursor.execute(f"DROP INDEX IF EXISTS {PROBE_INDEX}")
+
+        atexit.register(drop_probe_index)
     cache.clear()  # Redis db of the run: a clean cache and an empty queue
     from config.celery import app as celery_app
 
@@ -1147,6 +1169,7 @@ def main() -> None:
         "duration": args.duration,
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
+        "index_probe": args.index_probe,
     }
     print()
     print(report(results, meta))
