@@ -12,8 +12,6 @@ Columns (first non-empty row; case, spaces and a bracketed unit ignored): activi
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from workplace.batches import BatchInvalid, RowsInvalid
 from workplace.exceptions import ApplicationError
-from workplace.spreadsheets import FileUnreadable, read_table
+from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, read_table
 
 from . import referrals
 from .models import Referral
@@ -48,29 +46,10 @@ FIELD_LABELS = {
     "date": gettext_lazy("date"),
     "non_field_errors": gettext_lazy("row"),
 }
-_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-
-
-@dataclass
-class ReadFile:
-    name: str
-    rows: list[dict]
-    lines: list[int]
-
-
-def _header_key(value) -> str:
-    text = _BRACKETED.sub("", str(value or "")).strip().lower()
-    return re.sub(r"[\s_\-*]", "", text)
 
 
 def _columns(header: list) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for position, value in enumerate(header):
-        key = _header_key(value)
-        for name, accepted in HEADERS.items():
-            if key in accepted and name not in columns:
-                columns[name] = position
-    missing = [name for name in HEADERS if name not in columns]
+    columns, missing = header_columns(header, HEADERS)
     if missing:
         raise FileUnreadable(
             _(

@@ -23,7 +23,6 @@ import datetime as dt
 import io
 import re
 import secrets
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -36,7 +35,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError
-from workplace.spreadsheets import FileUnreadable, read_table
+from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, read_table
 
 from .models import ProfitRecord
 from .services import profits
@@ -65,31 +64,12 @@ HEADERS = {
 }
 TEMPLATE_HEADERS = {"zh-hans": ["终端编号", "月份", "分润"], "en": ["terminal_serial", "month", "profit"]}
 
-_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$", re.ASCII)
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
 
 
-@dataclass
-class ReadFile:
-    name: str
-    rows: list[dict]
-    lines: list[int]
-
-
-def _header_key(value) -> str:
-    text = _BRACKETED.sub("", str(value or "")).strip().lower()
-    return re.sub(r"[\s_\-*]", "", text)
-
-
 def _columns(header: list) -> dict[str, int]:
-    columns = {}
-    for position, value in enumerate(header):
-        key = _header_key(value)
-        for name, accepted in HEADERS.items():
-            if key in accepted and name not in columns:
-                columns[name] = position
-    missing = [name for name in HEADERS if name not in columns]
+    columns, missing = header_columns(header, HEADERS)
     if missing:
         raise FileUnreadable(
             _(

@@ -22,16 +22,19 @@ def png_bytes(width: int = 2, height: int = 2, rgb=(200, 30, 30)) -> bytes:
     )
 
 
-def pdf_bytes(text: str = "Sample certificate") -> bytes:
-    """A minimal valid one-page PDF."""
+def pdf_bytes(text: str = "Sample certificate", *, catalog_extra: bytes = b"", extra_objects: tuple = ()) -> bytes:
+    """A minimal valid one-page PDF; ``catalog_extra`` goes into its catalog and
+    ``extra_objects`` after its five objects (numbered from 6), for tests of what the
+    upload inspection refuses."""
     stream = f"BT /F1 18 Tf 40 100 Td ({text}) Tj ET".encode("latin-1", "replace")
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *extra_objects,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -118,3 +120,34 @@ def _read_xlsx(data: bytes, name: str, rows_from, empty: str):
         raise FileUnreadable(unreadable) from error
     finally:
         workbook.close()
+
+
+@dataclass
+class ReadFile:
+    """An import file's rows (as the API's rows) and the file line each came from."""
+
+    name: str
+    rows: list[dict]
+    lines: list[int]
+
+
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def header_key(value) -> str:
+    """A header cell as compared: brackets (units, notes) dropped, case, spaces, dashes,
+    underscores and asterisks ignored ("终端编号（SN）*" → "终端编号")."""
+    text = _BRACKETED.sub("", str(value or "")).strip().lower()
+    return re.sub(r"[\s_\-*]", "", text)
+
+
+def header_columns(header, accepted: dict[str, set]) -> tuple[dict[str, int], list[str]]:
+    """The position of each wanted column (``{name: accepted header keys}``) in a header
+    row, the first match winning, and the names not found."""
+    columns: dict[str, int] = {}
+    for position, value in enumerate(header):
+        key = header_key(value)
+        for name, keys in accepted.items():
+            if key in keys and name not in columns:
+                columns[name] = position
+    return columns, [name for name in accepted if name not in columns]

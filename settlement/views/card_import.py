@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from workplace.batches import BatchInvalid, RowsInvalid
 from workplace.exceptions import ApplicationError
-from workplace.spreadsheets import FileUnreadable, read_table
+from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, read_table
 
 from ..services import card_transactions
 from .back_office import may_import
@@ -44,30 +43,11 @@ FIELD_LABELS = {
     "reference": gettext_lazy("reference"),
     "non_field_errors": gettext_lazy("row"),
 }
-_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 _WHOLE = re.compile(r"^\d{1,18}$", re.ASCII)
 
 
-@dataclass
-class ReadFile:
-    name: str
-    rows: list[dict]
-    lines: list[int]
-
-
-def _header_key(value) -> str:
-    text = _BRACKETED.sub("", str(value or "")).strip().lower()
-    return re.sub(r"[\s_\-*]", "", text)
-
-
 def _columns(header: list) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for position, value in enumerate(header):
-        key = _header_key(value)
-        for name, accepted in HEADERS.items():
-            if key in accepted and name not in columns:
-                columns[name] = position
-    missing = [name for name in HEADERS if name not in columns]
+    columns, missing = header_columns(header, HEADERS)
     if missing:
         raise FileUnreadable(
             _("The first row must name the columns merchant, date, amount and reference; not found: %(missing)s.")

@@ -25,6 +25,20 @@ from merchants.samples import pdf_bytes, png_bytes
 VALID_USCC = complete_uscc("91341202MA2N0K3X7")
 LETTER_FIRST_USCC = complete_uscc("Y1341200MA2N0K3X8")
 VALID_ID_NUMBER = complete_ric("11010519850312123")
+
+# A complete, valid profile as the applications API takes it (POST /api/v1/applications/).
+APPLICATION_PROFILE = {
+    "company_name": "阜阳颍州美味餐饮有限公司",
+    "entity_type": "enterprise",
+    "category": "dining_entertainment",
+    "segment": "featured",
+    "uscc": VALID_USCC,
+    "legal_rep_name": "徐明",
+    "legal_rep_id_number": VALID_ID_NUMBER,
+    "address": "人民路18号",
+    "district": "颍州区",
+    "contact_phone": "0558-2212345",
+}
 UNVERIFIED_REGION_ID_NUMBER = complete_ric("34120219800101123")
 
 

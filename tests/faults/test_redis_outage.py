@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from merchants.models import Application, ApplicationStatus
 from merchants.samples import pdf_bytes, png_bytes
-from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+from tests.factories.merchants import APPLICATION_PROFILE
 from workplace.api.tokens import issue_token
 
 from .conftest import send_task, wait_for
@@ -22,18 +22,7 @@ from .conftest import send_task, wait_for
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_SECONDS = 60
-PROFILE = {
-    "company_name": "阜阳颍州美味餐饮有限公司",
-    "entity_type": "enterprise",
-    "category": "dining_entertainment",
-    "segment": "featured",
-    "uscc": VALID_USCC,
-    "legal_rep_name": "徐明",
-    "legal_rep_id_number": VALID_ID_NUMBER,
-    "address": "人民路18号",
-    "district": "颍州区",
-    "contact_phone": "0558-2212345",
-}
+PROFILE = APPLICATION_PROFILE
 
 
 def session_cookie(user) -> dict:

@@ -1,7 +1,7 @@
 import pytest
 
 from merchants.models import Application, ApplicationStatus, DocumentKind, MerchantStatus
-from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+from tests.factories.merchants import APPLICATION_PROFILE
 
 from .conftest import behind_the_precheck, upload
 
@@ -9,18 +9,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/applications/"
 
-PROFILE = {
-    "company_name": "阜阳颍州美味餐饮有限公司",
-    "entity_type": "enterprise",
-    "category": "dining_entertainment",
-    "segment": "featured",
-    "uscc": VALID_USCC,
-    "legal_rep_name": "徐明",
-    "legal_rep_id_number": VALID_ID_NUMBER,
-    "address": "人民路18号",
-    "district": "颍州区",
-    "contact_phone": "0558-2212345",
-}
+PROFILE = APPLICATION_PROFILE
 
 
 def test_it_creates_an_application_with_a_prospect_merchant(client_for, merchant_user):

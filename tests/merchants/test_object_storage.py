@@ -11,24 +11,13 @@ from django.db import transaction
 
 from merchants.models import Document
 from merchants.samples import pdf_bytes, png_bytes
-from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+from tests.factories.merchants import APPLICATION_PROFILE
 
 pytestmark = pytest.mark.django_db
 
 BUCKET = "zhaoshang-test"
 URL = "/api/v1/applications/"
-PROFILE = {
-    "company_name": "阜阳颍州美味餐饮有限公司",
-    "entity_type": "enterprise",
-    "category": "dining_entertainment",
-    "segment": "featured",
-    "uscc": VALID_USCC,
-    "legal_rep_name": "徐明",
-    "legal_rep_id_number": VALID_ID_NUMBER,
-    "address": "人民路18号",
-    "district": "颍州区",
-    "contact_phone": "0558-2212345",
-}
+PROFILE = APPLICATION_PROFILE
 
 
 @pytest.fixture(scope="module")

@@ -9,51 +9,18 @@ import pytest
 
 from merchants.models import Document
 from merchants.samples import jpeg_bytes, pdf_bytes, png_bytes
-from tests.factories.merchants import VALID_ID_NUMBER, VALID_USCC
+from tests.factories.merchants import APPLICATION_PROFILE
 
 from .conftest import upload
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/applications/"
-PROFILE = {
-    "company_name": "阜阳颍州美味餐饮有限公司",
-    "entity_type": "enterprise",
-    "category": "dining_entertainment",
-    "segment": "featured",
-    "uscc": VALID_USCC,
-    "legal_rep_name": "徐明",
-    "legal_rep_id_number": VALID_ID_NUMBER,
-    "address": "人民路18号",
-    "district": "颍州区",
-    "contact_phone": "0558-2212345",
-}
+PROFILE = APPLICATION_PROFILE
 
 
 def pdf_with(catalog_extra: bytes = b"", extra_objects: tuple[bytes, ...] = ()) -> bytes:
-    """A one-page PDF whose catalog carries ``catalog_extra`` and which holds ``extra_objects``
-    (numbered from 6)."""
-    stream = b"BT /F1 18 Tf 40 100 Td (Certificate) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        *extra_objects,
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_bytes("Certificate", catalog_extra=catalog_extra + b" ", extra_objects=extra_objects)
 
 
 def png_declaring(width: int, height: int) -> bytes:
