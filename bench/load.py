@@ -956,6 +956,34 @@ class CpuMeter:
         return used
 
 
+def _queue_length(redis_url: str) -> int | None:
+    """Tasks still waiting in the broker's default queue."""
+    try:
+        import redis
+
+        return redis.Redis.from_url(redis_url).llen("celery")
+    except Exception:  # noqa: BLE001 — a figure for the report only
+        return None
+
+
+def worker_tasks(log: Path) -> dict:
+    """From the worker's log: each task's count and median / 95th percentile seconds."""
+    import re
+    import statistics
+
+    times: dict[str, list[float]] = {}
+    for match in re.finditer(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([\d.]+)s", log.read_text(errors="replace")):
+        times.setdefault(match.group(1), []).append(float(match.group(2)))
+    return {
+        name: {
+            "count": len(values),
+            "median_s": statistics.median(values),
+            "p95_s": sorted(values)[max(0, int(len(values) * 0.95) - 1)],
+        }
+        for name, values in times.items()
+    }
+
+
 def _commit() -> str:
     try:
         commit = subprocess.run(
@@ -1022,6 +1050,18 @@ def report(results: dict, meta: dict) -> str:
                 if payroll["seconds"] is not None
                 else "NOT finished when the run ended."
             )
+        )
+    tasks = results.get("worker_tasks") or {}
+    if tasks:
+        rows.append("")
+        rows.append(
+            "Worker (one process): "
+            + "; ".join(
+                f"{name.rsplit('.', 1)[1]} ×{figures['count']}, median {figures['median_s'] * 1000:.0f} ms, "
+                f"p95 {figures['p95_s'] * 1000:.0f} ms"
+                for name, figures in sorted(tasks.items())
+            )
+            + f"; still queued at the end: {results.get('queued_after')}"
         )
     for row in results["rows"]:
         if row["case"].get("exhausted"):
@@ -1155,9 +1195,11 @@ def main() -> None:
                 "seconds": payroll.seconds,
                 "lines": payroll.lines,
             }
+        results["queued_after"] = _queue_length(redis_url)
     finally:
         server.stop()
         worker.stop()
+    results["worker_tasks"] = worker_tasks(worker.log)
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "commit": _commit(),
