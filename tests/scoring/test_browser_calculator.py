@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401 - Chromium setup
 from tests.factories.scoring import ScoringMerchantFactory
@@ -48,7 +49,8 @@ def test_each_field_answers_on_its_own(page, live_server, recruiter, department)
 
     # Choosing the merchant fills in its category.
     page.select_option("#id_merchant", str(merchant.pk))
-    page.wait_for_function("document.querySelector('#id_category').value === 'dining_entertainment'")
+    # (expect, not wait_for_function: the page's CSP forbids evaluating strings.)
+    expect(page.locator("#id_category")).to_have_value("dining_entertainment")
 
     for selector, value in [("#id_decoration", "chain_style"), ("#id_frequency", "high")]:
         page.select_option(selector, value)

@@ -26,7 +26,7 @@ def test_it_answers_a_token_with_one_query(recruiter, django_assert_num_queries)
 
 def test_it_refuses_an_anonymous_call():
     response = APIClient().post(URL, {}, format="json")
-    assert (response.status_code, response.json()["code"]) == (403, "not_authenticated")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
 
 
 def test_the_product_has_no_bare_view(settings, recruiter):

@@ -64,8 +64,8 @@ def test_a_refused_token_writes_nothing(merchant_user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     response = client.post(URL, PROFILE, format="json")
-    # 403, not 401: session authentication comes first and offers no WWW-Authenticate.
-    assert response.status_code == 403
+    # 401 with the token challenge: token authentication comes first.
+    assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
     assert not Application.objects.exists()
     assert not LogEntry.objects.filter(action=LogEntry.Action.CREATE, content_type__model="application").exists()

@@ -59,7 +59,7 @@ def test_two_logins_are_two_tokens_both_valid(recruiter):
 def test_a_user_keeps_at_most_the_configured_number_the_oldest_revoked(recruiter):
     keys = [issue_token(recruiter)[0] for _ in range(4)]
     assert ApiToken.objects.filter(user=recruiter).count() == 3
-    assert with_key(keys[0]).get(DUE, QUERY).status_code == 403
+    assert with_key(keys[0]).get(DUE, QUERY).status_code == 401
     assert all(with_key(key).get(DUE, QUERY).status_code == 200 for key in keys[1:])
 
 
@@ -67,7 +67,7 @@ def test_an_expired_token_is_refused_with_its_own_message(recruiter):
     key, token = issue_token(recruiter)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = with_key(key).get(DUE, QUERY)
-    assert (response.status_code, response.json()["code"]) == (403, "authentication_failed")
+    assert (response.status_code, response.json()["code"]) == (401, "authentication_failed")
     assert "expired" in response.json()["detail"]
     chinese = with_key(key, "zh-hans").get(DUE, QUERY).json()["detail"]
     assert "过期" in chinese
@@ -90,7 +90,7 @@ def test_a_password_change_revokes_every_token_of_that_user_only(recruiter, seco
     theirs = issue_token(second_recruiter)[0]
     recruiter.set_password("another-long-Password-2")
     recruiter.save()
-    assert [with_key(key).get(DUE, QUERY).status_code for key in mine] == [403, 403]
+    assert [with_key(key).get(DUE, QUERY).status_code for key in mine] == [401, 401]
     assert with_key(theirs).get(DUE, QUERY).status_code == 200
 
 
@@ -103,7 +103,7 @@ def test_a_password_change_in_the_browser_revokes_them(recruiter):
         {"old_password": PASSWORD, "new_password1": "Quite-another-9", "new_password2": "Quite-another-9"},
     )
     assert response.status_code == 302
-    assert with_key(key).get(DUE, QUERY).status_code == 403
+    assert with_key(key).get(DUE, QUERY).status_code == 401
 
 
 def test_saving_a_user_without_a_new_password_keeps_the_tokens(recruiter, django_assert_num_queries):
@@ -117,12 +117,12 @@ def test_saving_a_user_without_a_new_password_keeps_the_tokens(recruiter, django
 def test_logout_revokes_the_token_it_is_made_with_only(recruiter):
     used, other = issue_token(recruiter)[0], issue_token(recruiter)[0]
     assert with_key(used).post("/api/v1/auth/logout/").status_code == 204
-    assert with_key(used).get(DUE, QUERY).status_code == 403
+    assert with_key(used).get(DUE, QUERY).status_code == 401
     assert with_key(other).get(DUE, QUERY).status_code == 200
 
 
 def test_logout_without_credentials_is_refused():
-    assert APIClient().post("/api/v1/auth/logout/").status_code == 403
+    assert APIClient().post("/api/v1/auth/logout/").status_code == 401
 
 
 def test_a_user_lists_their_own_tokens_never_a_key(recruiter, second_recruiter):
@@ -142,7 +142,7 @@ def test_a_user_revokes_one_of_their_tokens(recruiter):
     current, other = issue_token(recruiter)[0], issue_token(recruiter)
     response = with_key(current).delete(f"/api/v1/auth/tokens/{other[1].pk}/")
     assert response.status_code == 204
-    assert with_key(other[0]).get(DUE, QUERY).status_code == 403
+    assert with_key(other[0]).get(DUE, QUERY).status_code == 401
     assert with_key(current).get(DUE, QUERY).status_code == 200
 
 
@@ -156,7 +156,7 @@ def test_another_users_token_is_not_found_and_stays(recruiter, merchant_user, ot
 
 
 def test_the_token_list_needs_a_signed_in_user():
-    assert APIClient().get("/api/v1/auth/tokens/").status_code == 403
+    assert APIClient().get("/api/v1/auth/tokens/").status_code == 401
 
 
 def test_listing_tokens_costs_the_same_with_more_tokens(recruiter, queries):
@@ -224,5 +224,5 @@ def test_revoking_in_the_browser_and_another_users_token_is_not_found(merchant_u
     assert with_key(other_key).get("/api/v1/auth/tokens/").status_code == 200
     response = browser.post(f"/accounts/tokens/{token.pk}/revoke/", follow=True)
     assert "令牌已吊销" in response.content.decode()
-    assert with_key(key).get("/api/v1/auth/tokens/").status_code == 403
+    assert with_key(key).get("/api/v1/auth/tokens/").status_code == 401
     assert browser.get(f"/accounts/tokens/{token.pk}/revoke/").status_code == 405

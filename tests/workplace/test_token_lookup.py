@@ -49,7 +49,7 @@ def test_a_deleted_token_is_refused_by_the_next_call(recruiter):
     token.delete()
     response = client.get(DUE, QUERY)
     assert (response.status_code, response.json()) == (
-        403,  # DRF answers 403 when the first scheme (the session) sends no challenge
+        401,  # the token scheme comes first and sends its challenge
         {"detail": "Invalid token.", "code": "authentication_failed"},
     )
 
@@ -62,7 +62,7 @@ def test_a_deactivated_user_is_refused_by_the_next_call(recruiter):
     type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
     response = client.get(DUE, QUERY)
     assert (response.status_code, response.json()) == (
-        403,
+        401,
         {"detail": "User inactive or deleted.", "code": "authentication_failed"},
     )
 
@@ -81,6 +81,6 @@ def test_an_unknown_token_is_refused_in_chinese_by_default(recruiter):
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     response = client.get(DUE, QUERY)
     assert (response.status_code, response.json()) == (
-        403,
+        401,
         {"detail": "认证令牌无效。", "code": "authentication_failed"},
     )
