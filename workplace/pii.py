@@ -145,10 +145,10 @@ class EncryptedCharField(models.TextField):
         return decrypt(value, column=self.column_label)
 
     def get_prep_value(self, value):
+        # Always encrypted, even a value that looks like a sealed one ("a1:…" typed by a
+        # user): only what this field reads from the database is ever ciphertext.
         value = super().get_prep_value(value)
         if value is None or value == "":
-            return value
-        if is_encrypted(value):
             return value
         return encrypt(value, column=self.column_label)
 
@@ -156,6 +156,23 @@ class EncryptedCharField(models.TextField):
         from django import forms
 
         return super().formfield(**{"form_class": forms.CharField, "max_length": self.plain_max_length, **kwargs})
+
+
+class HashedFieldsMixin:
+    """For a model with ``HashField``s: a save limited to ``update_fields`` that names a
+    hashed source also writes its hash, so a lookup never finds the old value."""
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = [
+                field.name
+                for field in self._meta.concrete_fields
+                if isinstance(field, HashField) and field.source in update_fields and field.name not in update_fields
+            ]
+            if extra:
+                kwargs["update_fields"] = [*update_fields, *extra]
+        return super().save(*args, **kwargs)
 
 
 class HashField(models.CharField):
@@ -184,24 +201,30 @@ class HashField(models.CharField):
 
 
 def encrypt_existing_rows(model, fields: list[str], hashes: dict[str, str] | None = None, batch: int = 500) -> int:
-    """For a data migration: rewrite each row of ``model`` so the ``fields`` stored in clear
-    before are encrypted, and fill the hash columns (``{field: hash field}``). Rows already
-    encrypted are written again unchanged; the number of rows written."""
+    """For a data migration and key rotation: rewrite each row of ``model`` so its
+    ``fields`` are encrypted under the first key (a value read in clear, or under an older
+    key, is written back sealed anew) and fill the hash columns (``{field: hash field}``).
+    Batch by batch, each locked (``select_for_update``) so an edit made meanwhile is
+    neither lost nor overwritten; the number of rows written."""
+    from django.db import transaction
+
     hashes = hashes or {}
-    written = 0
-    rows = []
-    for row in model.objects.only("pk", *fields).order_by("pk").iterator(chunk_size=batch):
-        for source, target in hashes.items():
-            setattr(row, target, lookup_hash(getattr(row, source) or ""))
-        rows.append(row)
-        if len(rows) >= batch:
-            model.objects.bulk_update(rows, [*fields, *hashes.values()])
+    manager = model._base_manager
+    written, last = 0, None
+    while True:
+        with transaction.atomic():
+            rows = manager.select_for_update().only("pk", *fields).order_by("pk")
+            if last is not None:
+                rows = rows.filter(pk__gt=last)
+            rows = list(rows[:batch])
+            if not rows:
+                return written
+            for row in rows:
+                for source, target in hashes.items():
+                    setattr(row, target, lookup_hash(getattr(row, source) or ""))
+            manager.bulk_update(rows, [*fields, *hashes.values()])
             written += len(rows)
-            rows = []
-    if rows:
-        model.objects.bulk_update(rows, [*fields, *hashes.values()])
-        written += len(rows)
-    return written
+            last = rows[-1].pk
 
 
 def audit_mask(value: str) -> str:

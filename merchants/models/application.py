@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from workplace.pii import EncryptedCharField, HashField
+from workplace.pii import EncryptedCharField, HashedFieldsMixin, HashField
 from workplace.workflow import StatusChange
 
 from .choices import (
@@ -23,7 +23,7 @@ from .choices import (
 from .merchant import Merchant
 
 
-class Application(models.Model):
+class Application(HashedFieldsMixin, models.Model):
     """A merchant's application to join the alliance (入驻申请), from draft to signed contract."""
 
     merchant = models.ForeignKey(

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from workplace.pii import EncryptedCharField, HashField
+from workplace.pii import EncryptedCharField, HashedFieldsMixin, HashField
 from workplace.workflow import StatusChange
 
 from .choices import Category, EntityType, MerchantClass, MerchantStatus, Segment
 
 
-class Merchant(models.Model):
+class Merchant(HashedFieldsMixin, models.Model):
     """A merchant of the alliance (商户). It starts as a prospect when its application is
     created and becomes active when it signs its contract."""
 

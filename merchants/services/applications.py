@@ -83,7 +83,12 @@ def _clean_profile(data: dict, *, partial: bool) -> dict:
         cleaned["uscc"] = cleaned["uscc"].upper().replace(" ", "")
     if "legal_rep_id_number" in cleaned:
         cleaned["legal_rep_id_number"] = cleaned["legal_rep_id_number"].upper().replace(" ", "")
-    limits = {field.name: field.max_length for field in Application._meta.fields if field.name in PROFILE_FIELDS}
+    # An encrypted field's limit is on its plain value (workplace.pii.EncryptedCharField).
+    limits = {
+        field.name: getattr(field, "plain_max_length", None) or field.max_length
+        for field in Application._meta.fields
+        if field.name in PROFILE_FIELDS
+    }
     for name, value in cleaned.items():
         if limits.get(name) and len(value) > limits[name]:
             raise ApplicationError(

@@ -158,3 +158,68 @@ def test_the_refusal_is_in_the_users_language(client_for, merchant_user, applica
     )
     assert response.status_code == 400
     assert "脚本" in str(response.json()["file"])
+
+
+def mpo_jpeg() -> bytes:
+    """A phone's multi-picture JPEG (Ultra HDR, portrait depth map): Pillow reads it as MPO."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (4, 4), (10, 20, 30)), Image.new("RGB", (4, 4), (30, 20, 10))
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("phone.jpg", mpo_jpeg()),
+        ("scan.pdf", pdf_with(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >>")),
+        # Binary data that happens to hold "<svg" or "<html" without a tag after it.
+        ("scan.pdf", pdf_bytes() + b"\n%<svgq<htmlx<bodyz\n"),
+    ],
+)
+def test_what_cameras_and_scanners_write_is_accepted(name, content, client_for, merchant_user, application_id):
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name=name, content=content)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # The action's type behind an indirect reference.
+        pdf_with(b"/OpenAction << /S 6 0 R /F (cmd.exe) >>", (b"/Launch",)),
+        # A remote document opened on load.
+        pdf_with(b"/OpenAction << /S /GoToR /F (http://example.com/x.pdf) /D [0 /Fit] >>"),
+    ],
+)
+def test_actions_behind_references_or_to_remote_files_are_refused(content, client_for, merchant_user, application_id):
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name="x.pdf", content=content)},
+        format="multipart",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "file_unsafe", response.json()
+
+
+@pytest.mark.parametrize("raised", [NotImplementedError("filter"), AssertionError(), ZeroDivisionError()])
+def test_whatever_pypdf_raises_is_a_400_not_a_500(raised, client_for, merchant_user, application_id, monkeypatch):
+    """pypdf raises kinds outside its own error class (an unknown stream filter is a
+    NotImplementedError, JBIG2 a DependencyError): each is an unreadable file."""
+
+    def broken(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr("pypdf.PdfReader", broken)
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name="x.pdf", content=pdf_bytes())},
+        format="multipart",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "file_unreadable")

@@ -158,3 +158,28 @@ def test_the_audit_mask_keeps_four_characters_at_most():
     assert pii.audit_mask("110101199003074514") == "*" * 14 + "4514"
     assert pii.audit_mask("123") == "***"
     assert pii.audit_mask("") == ""
+
+
+def test_a_value_shaped_like_a_ciphertext_is_encrypted_too_and_reads_back():
+    """A user typing "a1:zz:AAAA" as a phone must not plant an unreadable value."""
+    merchant = MerchantFactory(contact_phone="a1:zz:AAAA")
+    assert stored("merchants_merchant", "contact_phone", merchant.pk) != "a1:zz:AAAA"
+    assert Merchant.objects.get(pk=merchant.pk).contact_phone == "a1:zz:AAAA"
+
+
+def test_a_save_of_only_the_phone_updates_its_lookup_hash(client_for, general_manager):
+    merchant = MerchantFactory(name="甲店", contact_phone="0558-2212345")
+    merchant.contact_phone = "0558-2299999"
+    merchant.save(update_fields=["contact_phone"])
+    assert Merchant.objects.get(pk=merchant.pk).contact_phone_hash == pii.lookup_hash("0558-2299999")
+    found = client_for(general_manager).get("/api/v1/merchants/", {"search": "0558-2299999"}).json()["results"]
+    assert [row["name"] for row in found] == ["甲店"]
+
+
+def test_the_service_still_limits_an_encrypted_fields_length(merchant_user):
+    from merchants.services.applications import _clean_profile
+    from workplace.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError) as error:
+        _clean_profile({"contact_phone": "1" * 31}, partial=True)
+    assert error.value.field == "contact_phone"
