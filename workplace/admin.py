@@ -163,6 +163,7 @@ CHAIN_PROBLEMS = {
     "entry_missing": _("a sealed entry was deleted"),
     "unknown_key": _("its seal was made with a key that is not configured"),
     "actor_changed": _("the entry names a different actor than when it was sealed"),
+    "sealed_late": _("the entry was sealed long after it was written: its first seal was removed"),
 }
 
 admin.site.unregister(LogEntry)
@@ -210,7 +211,7 @@ class AuditLogEntryAdmin(LogEntryAdmin):
         return [verify, *super().get_urls()]
 
     def verify_view(self, request):
-        """Seal what is new and recompute the audit trail's hash chain (workplace.audit_chain)."""
+        """Recompute the audit trail's hash chain (workplace.audit_chain); it reads only."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         report = verify_chain()

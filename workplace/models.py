@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .pii import EncryptedCharField
@@ -201,7 +202,8 @@ class AuditSeal(models.Model):
     digest = models.CharField(_("digest"), max_length=64)
     key_id = models.CharField(_("key"), max_length=8)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
-    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+    # Set by the sealer and bound into the digest (not auto_now_add, which would overwrite it).
+    sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("audit seal")

@@ -5,8 +5,8 @@ from workplace.audit_chain import verify_chain
 
 class Command(BaseCommand):
     help = (
-        "Seal the audit entries written since the last seal, then recompute the audit trail's "
-        "hash chain; exits non-zero and names the first entry where it breaks."
+        "Recompute the audit trail's hash chain (it does not seal: the scheduled job does); exits "
+        "non-zero and names the first entry where it breaks."
     )
 
     def handle(self, *args, **options):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
                 f"audit trail broken at entry {report.broken_at}: {report.problem} "
                 f"({report.checked} entries verified before it)"
             )
-        self.stdout.write(f"audit trail intact: {report.checked} entries verified")
+        self.stdout.write(f"audit trail intact: {report.checked} entries verified, {report.unsealed} not sealed yet")
         if report.actors_removed:
             self.stdout.write(f"{len(report.actors_removed)} entries name an actor whose user was deleted")
