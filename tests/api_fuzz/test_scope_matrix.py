@@ -120,3 +120,29 @@ def _token_for(fuzz_world, role):
     header = {"Authorization": f"Token {issue_token(user)[0]}"}
     fuzz_world["headers"][role] = header
     return header
+
+
+# Who must see the fuzz world's money records (all the signed merchant's, merchant_a's):
+# the matrix above proves a hidden record looks missing; this proves the right ones are
+# hidden and shown, so the matrix cannot pass by everybody seeing everything.
+MONEY = {
+    "settlements": "/api/v1/settlements/{id}/",
+    "deposits": "/api/v1/deposits/{id}/",
+    "settlement_disputes": "/api/v1/settlement-disputes/{id}/",
+}
+SEES_MONEY = {"merchant_user": True, "finance": True, "general_manager": True, "recruiter": True}
+HIDDEN_MONEY = ("other_merchant_user", "outside_recruiter", "outside_head", "customer_service")
+
+
+@pytest.mark.parametrize("kind", sorted(MONEY))
+def test_the_money_records_are_shown_to_their_readers_and_hidden_from_the_others(kind, fuzz_world, db, wsgi_isolation):
+    ids = fuzz_world["ids"][kind]
+    assert ids, f"the fuzz world has no {kind}"
+    for role in (*SEES_MONEY, *HIDDEN_MONEY):
+        token = fuzz_world["headers"].get(role) or _token_for(fuzz_world, role)
+        client = Client(HTTP_AUTHORIZATION=token["Authorization"])
+        statuses = {_call(client, "GET", MONEY[kind].replace("{id}", str(pk)), {}).status_code for pk in ids}
+        if role in SEES_MONEY:
+            assert statuses == {200}, f"{role} should see every {kind}: {statuses}"
+        else:
+            assert statuses <= {403, 404}, f"{role} must not see {kind}: {statuses}"
