@@ -34,7 +34,7 @@ class WorkplaceConfig(AppConfig):
         if uses_file_broker(getattr(settings, "CELERY_BROKER_URL", "")):
             ensure_file_broker_folders(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
 
-        from . import calendar, roles
+        from . import calendar, deploy_checks, roles  # noqa: F401 - deploy_checks registers its checks
 
         calendar.register()
 

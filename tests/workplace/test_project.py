@@ -147,6 +147,10 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         "DJANGO_ALLOWED_HOSTS": "zhaoshang.example.com",
         "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        # A deployment's own keys (workplace.deploy_checks warns without them).
+        "PII_KEYS": "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
+        "PII_HASH_KEY": "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",
+        "AUDIT_CHAIN_KEYS": "a-long-random-audit-chain-secret-0123456789",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -158,6 +162,30 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_without_the_deployments_own_keys():
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PII_KEYS", "PII_HASH_KEY", "AUDIT_CHAIN_KEYS")
+        },
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": "zhaoshang.example.com",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert "workplace.W001" in output and "workplace.W002" in output and "workplace.W003" in output
 
 
 def test_production_refuses_to_start_without_a_secret_key():
