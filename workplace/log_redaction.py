@@ -10,11 +10,23 @@ import re
 
 # An 18-character resident ID (GB 11643) or a 15-digit old one; a mainland mobile; a
 # landline with its area code; a 16–19 digit bank card. Digits not inside a longer number.
-_PERSONAL = re.compile(r"(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{16,19})(?![\dA-Za-z])")
+_PERSONAL = re.compile(
+    r"(?<![\dA-Za-z])(?:"
+    r"\d{17}[\dXx]|\d{15}"  # resident ID, 18 or the old 15
+    r"|(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"  # mobile, also +86 and grouped
+    r"|0\d{2,3}-?\d{7,8}"  # landline with its area code
+    r"|\d{4}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?"  # bank card, 16-19 digits, grouped or not
+    r")(?![\dA-Za-z])"
+)
+
+
+def _mask(match) -> str:
+    digits = match.group(0)
+    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 def redact(text: str) -> str:
-    return _PERSONAL.sub(lambda match: "*" * (len(match.group(0)) - 4) + match.group(0)[-4:], text)
+    return _PERSONAL.sub(_mask, text)
 
 
 class RedactPersonalData(logging.Filter):
