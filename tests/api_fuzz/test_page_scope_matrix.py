@@ -18,6 +18,7 @@ ROLES = (
     "outside_recruiter",
     "recruitment_head",
     "outside_head",
+    "ops_director",
     "customer_service",
     "dept_head",
     "general_manager",
