@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from workplace.exceptions import ApplicationError
-from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, read_table
+from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, header_table, read_table
 
 from .models import ProfitRecord
 from .services import profits
@@ -116,36 +116,23 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _rows_from(table, name: str) -> ReadFile:
-    """``table``: the file's rows as (line number, cells). The first non-empty row is the header."""
-    columns = None
-    rows, lines = [], []
-    for line, cells in table:
-        cells = list(cells)
-        if all(_blank(cell) for cell in cells):
-            continue
-        if columns is None:
-            columns = _columns(cells)
-            continue
-        if len(rows) >= profits.MAX_FILE_ROWS:
-            raise FileUnreadable(
-                _("A file holds at most %(max)d rows. Split it into several files.") % {"max": profits.MAX_FILE_ROWS}
-            )
+def _profit_row(value: dict) -> dict:
+    return {
+        "terminal_serial": _serial_cell(value["terminal_serial"]),
+        "month": _month_cell(value["month"]),
+        "profit": _profit_cell(value["profit"]),
+    }
 
-        value = {name: cells[position] if position < len(cells) else None for name, position in columns.items()}
-        rows.append(
-            {
-                "terminal_serial": _serial_cell(value["terminal_serial"]),
-                "month": _month_cell(value["month"]),
-                "profit": _profit_cell(value["profit"]),
-            }
-        )
-        lines.append(line)
-    if columns is None:
-        raise FileUnreadable(_("The file is empty."))
-    if not rows:
-        raise FileUnreadable(_("The file has no rows to import."))
-    return ReadFile(name=name, rows=rows, lines=lines)
+
+def _rows_from(table, name: str) -> ReadFile:
+    return header_table(
+        table,
+        name,
+        columns_of=_columns,
+        row_of=_profit_row,
+        max_rows=profits.MAX_FILE_ROWS,
+        no_header_message=_("The file is empty."),
+    )
 
 
 def read_profit_file(upload) -> ReadFile:

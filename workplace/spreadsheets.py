@@ -151,3 +151,41 @@ def header_columns(header, accepted: dict[str, set]) -> tuple[dict[str, int], li
             if key in keys and name not in columns:
                 columns[name] = position
     return columns, [name for name in accepted if name not in columns]
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def header_table(
+    table: NumberedRows,
+    name: str,
+    *,
+    columns_of: Callable[[list], dict[str, int]],
+    row_of: Callable[[dict], dict],
+    max_rows: int,
+    no_header_message: str | None = None,
+) -> ReadFile:
+    """An import's rows from a numbered table: blank lines skipped, the first other line
+    the header (``columns_of`` finds the columns or refuses), each further line's cells by
+    column name through ``row_of``; more than ``max_rows`` rows refused."""
+    columns = None
+    rows, lines = [], []
+    for line, cells in table:
+        cells = list(cells)
+        if all(_blank(cell) for cell in cells):
+            continue
+        if columns is None:
+            columns = columns_of(cells)
+            continue
+        if len(rows) >= max_rows:
+            raise FileUnreadable(
+                _("A file holds at most %(max)d rows. Split it into several files.") % {"max": max_rows}
+            )
+        rows.append(row_of({field: cells[pos] if pos < len(cells) else None for field, pos in columns.items()}))
+        lines.append(line)
+    if columns is None and no_header_message:
+        raise FileUnreadable(no_header_message)
+    if not rows:
+        raise FileUnreadable(_("The file has no rows to import."))
+    return ReadFile(name=name, rows=rows, lines=lines)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from workplace.batches import BatchInvalid, RowsInvalid
 from workplace.exceptions import ApplicationError
-from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, read_table
+from workplace.spreadsheets import FileUnreadable, ReadFile, header_columns, header_table, read_table
 
 from ..services import card_transactions
 from .back_office import may_import
@@ -81,25 +81,13 @@ def _cell(name: str, value):
 
 
 def _rows_from(table, name: str) -> ReadFile:
-    columns = None
-    rows, lines = [], []
-    for line, cells in table:
-        cells = list(cells)
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-            continue
-        if columns is None:
-            columns = _columns(cells)
-            continue
-        if len(rows) >= card_transactions.MAX_ROWS:
-            raise FileUnreadable(
-                _("A file holds at most %(max)d rows. Split it into several files.")
-                % {"max": card_transactions.MAX_ROWS}
-            )
-        rows.append({field: _cell(field, cells[pos] if pos < len(cells) else None) for field, pos in columns.items()})
-        lines.append(line)
-    if columns is None or not rows:
-        raise FileUnreadable(_("The file has no rows to import."))
-    return ReadFile(name=name, rows=rows, lines=lines)
+    return header_table(
+        table,
+        name,
+        columns_of=_columns,
+        row_of=lambda cells: {field: _cell(field, value) for field, value in cells.items()},
+        max_rows=card_transactions.MAX_ROWS,
+    )
 
 
 def read_card_file(upload) -> ReadFile:
