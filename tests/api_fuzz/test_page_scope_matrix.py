@@ -8,23 +8,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from .test_scope_matrix import ROLES as API_ROLES
+
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "anonymous",
-    "merchant_user",
-    "other_merchant_user",
-    "recruiter",
-    "outside_recruiter",
-    "recruitment_head",
-    "outside_head",
-    "ops_director",
-    "customer_service",
-    "dept_head",
-    "general_manager",
-    "finance",
-    "admin_user",
-)
+# The same readers as the API's matrix.
+ROLES = API_ROLES
 # Which records a page names, by the start of its path.
 PREFIX_KINDS = (
     ("portal/application/", "applications"),

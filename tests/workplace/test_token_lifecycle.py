@@ -226,3 +226,12 @@ def test_revoking_in_the_browser_and_another_users_token_is_not_found(merchant_u
     assert "令牌已吊销" in response.content.decode()
     assert with_key(key).get("/api/v1/auth/tokens/").status_code == 401
     assert browser.get(f"/accounts/tokens/{token.pk}/revoke/").status_code == 405
+
+
+def test_the_account_token_page_takes_a_fixed_number_of_queries(recruiter, queries):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(recruiter)
+    browser.get("/accounts/tokens/")  # warm the session and the user's roles
+    queries.assert_constant(lambda: browser.get("/accounts/tokens/"), lambda: issue_token(recruiter), expected=5)
