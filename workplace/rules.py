@@ -11,9 +11,13 @@ Rule tables are small and a set in force is read-only, so each process keeps a m
 rows in memory. A save or delete of the model (or of a child row registered with it)
 bumps a generation number in the shared cache after commit; reads compare the
 generation, so a new rule set is seen at once by every process. Within one request the
-generations of every rule table are read from the cache once, in one round trip, at the
-first rule read (a request sees one consistent set of rules; its own changes are seen
-at once). Outside a request (jobs, shell) every read compares. When the cache is down
+generations of every rule table are read from the cache once, at the first rule read (a
+request sees one consistent set of rules; its own changes are seen at once). Every bump
+also renews one **epoch** key after the table's own: a request first reads the epoch
+alone, and only when it differs from the one this process last saw reads every
+table's generation (in one round trip, the epoch with them) — so a request whose rules
+did not change costs one small read, not one of each table. Outside a request (jobs,
+shell) every read compares. When the cache is down
 the rows are read from the database each time (slower, never stale). With a per-process
 cache (the embedded default) another process's change is seen within ``MAX_AGE``.
 
@@ -80,6 +84,12 @@ def _generation_key(label: str) -> str:
     return f"rules:generation:{label}"
 
 
+EPOCH_KEY = "rules:epoch"  # renewed by every bump, after the table's own generation
+
+# The epoch this process last read and every table's generation read with it.
+_seen = {"epoch": None, "generations": {}}
+
+
 def register_dated_rule(model, *, children=(), prefetch=(), select=()) -> None:
     """Serve ``model`` from the cache; a change of it or of a ``children`` model (rows
     that belong to a set, like the bands of a band set) invalidates it."""
@@ -127,7 +137,10 @@ def invalidate(model_or_label) -> None:
             _memory.pop(label, None)
         generation = uuid.uuid4().hex
         try:
+            # The table's generation first, then the epoch: a reader that sees the new
+            # epoch reads the new generation with it.
             cache.set(_generation_key(label), generation, None)
+            cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
         except Exception:  # cache down: readers then go to the database every time
             logger.warning("rules cache unavailable; %s invalidated in this process only", label)
             _remember(label, (False, None))
@@ -138,19 +151,41 @@ def invalidate(model_or_label) -> None:
 
 
 def _shared_generations(labels) -> dict[str, tuple[bool, str | None]]:
-    """{label: (cache reachable, generation)} in one round trip (two when a generation
-    is missing: it is created)."""
+    """{label: (cache reachable, generation)} and the epoch, in one round trip (two when
+    one is missing: it is created); the answer is remembered as the epoch's."""
     keys = {_generation_key(label): label for label in labels}
     try:
-        found = cache.get_many(list(keys))
-        missing = [key for key in keys if found.get(key) is None]
+        # One MGET: the epoch and the generations as one snapshot.
+        found = cache.get_many([EPOCH_KEY, *keys])
+        missing = [key for key in (EPOCH_KEY, *keys) if found.get(key) is None]
         for key in missing:
             cache.add(key, uuid.uuid4().hex, None)
         if missing:
             found.update(cache.get_many(missing))
     except Exception:
         return {label: (False, None) for label in labels}
-    return {label: (True, found.get(key)) for key, label in keys.items()}
+    answer = {label: (True, found.get(key)) for key, label in keys.items()}
+    with _lock:
+        if _seen["epoch"] != found.get(EPOCH_KEY):
+            _seen["epoch"], _seen["generations"] = found.get(EPOCH_KEY), {}
+        _seen["generations"].update({label: generation for label, (_ok, generation) in answer.items()})
+    return answer
+
+
+def _generations_of_the_epoch() -> dict[str, tuple[bool, str | None]] | None:
+    """Every registered table's generation when the shared epoch is the one this process
+    last read with all of them (one small read); None when it is not (or unknown)."""
+    with _lock:
+        epoch, known = _seen["epoch"], dict(_seen["generations"])
+    if epoch is None or not set(_registry) <= set(known):
+        return None
+    try:
+        current = cache.get(EPOCH_KEY)
+    except Exception:
+        return {label: (False, None) for label in _registry}
+    if current != epoch:
+        return None
+    return {label: (True, generation) for label, generation in known.items()}
 
 
 def _request_memo() -> dict | None:
@@ -171,7 +206,11 @@ def _shared_generation(label: str) -> tuple[bool, str | None]:
     if memo is None:
         return _shared_generations([label])[label]
     if label not in memo:
-        memo.update(_shared_generations([label, *(other for other in _registry if other not in memo)]))
+        unread = {label, *(other for other in _registry if other not in memo)}
+        answer = _generations_of_the_epoch() if not memo else None
+        if answer is None or not unread <= set(answer):
+            answer = _shared_generations(sorted(unread))
+        memo.update({name: answer[name] for name in unread})
     return memo[label]
 
 
@@ -254,5 +293,6 @@ def clear() -> None:
     """Forget every cached table in this process (tests)."""
     with _lock:
         _memory.clear()
+        _seen["epoch"], _seen["generations"] = None, {}
     _dirty().clear()
     _request_ends()

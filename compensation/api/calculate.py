@@ -153,6 +153,18 @@ class _YearEndInput(LightFieldsMixin, YearEndInputSerializer):
     pass
 
 
+class _AssessmentResult(LightFieldsMixin, AssessmentResultSerializer):
+    pass
+
+
+class _QuarterlyResult(LightFieldsMixin, QuarterlyResultSerializer):
+    pass
+
+
+class _YearEndResult(LightFieldsMixin, YearEndResultSerializer):
+    pass
+
+
 # (name, input serializer, fields of its own that choose it)
 _SHAPES = (
     ("assessment", _AssessmentInput, {"points"}),
@@ -242,7 +254,7 @@ class CompensationCalculateView(APIView):
         rule_set = in_force(CompensationRuleSet, on=values.get("on"))
         if name == "assessment":
             result = {"assessment_pay": rules.assessment_pay(values["points"], rule_set)}
-            return Response(AssessmentResultSerializer(result).data)
+            return Response(_AssessmentResult(result).data)
         if name == "quarterly":
             figures = rules.quarterly_bonus(
                 values["quarter_profit"], values["merchant_months"], values["terminated"], values["owned"], rule_set
@@ -253,7 +265,7 @@ class CompensationCalculateView(APIView):
                 "rate": rules.money(figures.rate),
                 "bonus": figures.bonus,
             }
-            return Response(QuarterlyResultSerializer(result).data)
+            return Response(_QuarterlyResult(result).data)
         figures = rules.year_end_pool(values["year_profit"], values["merchant_months"], rule_set)
         result = {"average": figures.average, "pool_rate": rules.money(figures.rate), "pool": figures.pool}
-        return Response(YearEndResultSerializer(result).data)
+        return Response(_YearEndResult(result).data)

@@ -1,8 +1,10 @@
 """workplace.rules in a request: the generations of every rule table are read from the
-shared cache once per request, in one round trip; the next request sees another
-process's new rule set; outside a request every read compares."""
+shared cache once per request - one small read of the epoch while no table changed, one
+round trip for all of them when one did; the next request sees another process's new
+rule set; outside a request every read compares."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -45,7 +47,54 @@ def test_a_request_reads_the_generations_once_in_one_round_trip(client_for, recr
     quote(client)  # fills the rows and the generations
     counted.calls.clear()
     assert quote(client)["standard_rate"] == "10.00"  # the standard and the authority table: two tables
-    assert counted.calls == ["get_many"]
+    assert counted.calls == ["get"]  # the epoch alone: no table changed since
+
+
+def test_after_another_process_changed_a_table_a_request_reads_every_generation_once(
+    client_for, recruiter, counted
+):
+    client = client_for(recruiter)
+    quote(client)
+    cache.set("rules:generation:workplace.calendaroverride", "another-process", None)
+    cache.set("rules:epoch", uuid.uuid4().hex, None)
+    counted.calls.clear()
+    quote(client)
+    assert counted.calls == ["get", "get_many"]  # the epoch, then every table's generation with it
+    counted.calls.clear()
+    quote(client)
+    assert counted.calls == ["get"]
+
+
+def test_a_generation_is_believed_once_the_epoch_after_it_is_seen(client_for, recruiter):
+    """A bump writes the table's generation, then the epoch: a reader between the two
+    still has the old rules, as if it had read before the bump; after the epoch, the new."""
+    client = client_for(recruiter)
+    assert quote(client)["standard_rate"] == "10.00"
+    CommissionStandard.objects.bulk_create(
+        [
+            CommissionStandard(
+                category="dining_entertainment",
+                effective_from=dt.date(2026, 1, 1),
+                bank_card_fee=Decimal("0.60"),
+                prepaid_commission=Decimal("12.00"),
+            )
+        ]
+    )
+    cache.set("rules:generation:commissions.commissionstandard", "another-process", None)
+    assert quote(client)["standard_rate"] == "10.00"
+    cache.set("rules:epoch", uuid.uuid4().hex, None)
+    assert quote(client)["standard_rate"] == "12.00"
+
+
+def test_a_lost_epoch_reads_every_generation_again(client_for, recruiter, counted):
+    """The cache emptied (a Redis restart without persistence): the epoch is created
+    again and every table's generation read, new ones created, the rows reloaded."""
+    client = client_for(recruiter)
+    quote(client)
+    cache.clear()
+    counted.calls.clear()
+    assert quote(client)["standard_rate"] == "10.00"
+    assert counted.calls[:2] == ["get", "get_many"] and "add" in counted.calls
 
 
 def test_outside_a_request_every_read_compares(counted):
@@ -72,6 +121,7 @@ def test_the_next_request_sees_a_rule_set_another_process_added(client_for, recr
         ]
     )
     cache.set("rules:generation:commissions.commissionstandard", "another-process", None)
+    cache.set("rules:epoch", uuid.uuid4().hex, None)  # what its bump does after the generation
     assert quote(client) == {
         "standard_rate": "12.00",
         "ratio": "50.00",
