@@ -638,6 +638,22 @@ def cases(ids: dict) -> dict:
     }
 
 
+def need_wrk() -> None:
+    """The load generator: installed from Debian when this runs as root with apt, else
+    the command to install it, before anything is generated."""
+    import shutil
+
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (apt-get install wrk) ...", flush=True)
+        done = subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True, text=True)
+        if done.returncode == 0 and shutil.which("wrk"):
+            return
+        print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
+    raise SystemExit("bench/load.py needs wrk on PATH: apt-get install wrk (Debian/Ubuntu) or brew install wrk")
+
+
 def floor_for(case) -> tuple:
     """The floor request beside ``case``: the same method and JSON body, to the bare view
     (its parsing and the API's authentication and permission are all it does)."""
@@ -1098,6 +1114,8 @@ def main() -> None:
         help="for the run only, an index on the merchant list's order (created_at, id), dropped after",
     )
     args = parser.parse_args()
+    if not args.generate_only:
+        need_wrk()
     if not (1 <= args.duration <= 300 and 1 <= args.connections <= 512 and 1 <= args.workers <= 32):
         raise SystemExit("keep the run bounded: duration 1–300 s, connections 1–512, workers 1–32")
 

@@ -57,3 +57,25 @@ def test_the_due_date_query_refuses_as_before():
     for query in ({"start": "2026-09-30", "working_days": "3"}, {"start": "2026-13-01", "working_days": "400"}, {}):
         plain, light = DueDateQuerySerializer(data=query), _DueDateQuery(data=query)
         assert (plain.is_valid(), plain.errors) == (light.is_valid(), light.errors)
+
+
+def test_the_pay_calculator_refuses_and_answers_as_the_plain_serializers():
+    from compensation.api.calculate import (
+        QuarterlyInputSerializer,
+        QuarterlyResultSerializer,
+        _QuarterlyInput,
+        _QuarterlyResult,
+    )
+
+    for body in (
+        {"quarter_profit": "180000.00", "merchant_months": 300, "terminated": 4, "owned": 100},
+        {"quarter_profit": "-1", "merchant_months": "x", "terminated": 5, "owned": 4},
+        {"quarter_profit": "1.005", "merchant_months": 10_000_001, "terminated": 1, "owned": 1, "on": "2026-02-30"},
+        {},
+    ):
+        plain, light = QuarterlyInputSerializer(data=body), _QuarterlyInput(data=body)
+        assert (plain.is_valid(), plain.errors) == (light.is_valid(), light.errors)
+    figures = {"average": Decimal("1.005"), "churn": Decimal("4"), "rate": Decimal("2.5"), "bonus": Decimal("10")}
+    assert _QuarterlyResult(figures).data == QuarterlyResultSerializer(figures).data
+    assert _QuarterlyResult(figures).data["average"] == "1.01"
+
