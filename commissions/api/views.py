@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from merchants.models import Merchant
 from merchants.selectors import merchants_for_user
+from workplace.api.light import validated
 from workplace.exceptions import ApplicationError
 from workplace.roles import Role, has_role, is_staff_member
 
@@ -45,11 +46,8 @@ class QuoteView(APIView):
         request=serializers.QuoteRequestSerializer, responses={200: serializers.QuoteSerializer}, tags=["calculators"]
     )
     def post(self, request):
-        data = serializers.QuoteRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        quote = selectors.quote_prepaid_rate(
-            category=data.validated_data["category"], prepaid_rate=data.validated_data["prepaid_rate"]
-        )
+        data = validated(serializers.QuoteRequestSerializer, request.data)  # one instance per thread (.light)
+        quote = selectors.quote_prepaid_rate(category=data["category"], prepaid_rate=data["prepaid_rate"])
         return Response(
             {
                 "standard_rate": f"{display_percent(quote.standard_rate)}",

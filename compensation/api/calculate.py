@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workplace.api.light import LightFieldsMixin
+from workplace.api.light import represented, validated
 from workplace.roles import Role, has_role, is_staff_member
 from workplace.rules import in_force
 
@@ -141,35 +141,11 @@ class YearEndResultSerializer(serializers.Serializer):
         ref_name = "YearEndPoolResult"
 
 
-class _AssessmentInput(LightFieldsMixin, AssessmentInputSerializer):
-    pass
-
-
-class _QuarterlyInput(LightFieldsMixin, QuarterlyInputSerializer):
-    pass
-
-
-class _YearEndInput(LightFieldsMixin, YearEndInputSerializer):
-    pass
-
-
-class _AssessmentResult(LightFieldsMixin, AssessmentResultSerializer):
-    pass
-
-
-class _QuarterlyResult(LightFieldsMixin, QuarterlyResultSerializer):
-    pass
-
-
-class _YearEndResult(LightFieldsMixin, YearEndResultSerializer):
-    pass
-
-
 # (name, input serializer, fields of its own that choose it)
 _SHAPES = (
-    ("assessment", _AssessmentInput, {"points"}),
-    ("quarterly", _QuarterlyInput, {"quarter_profit", "terminated", "owned"}),
-    ("year_end", _YearEndInput, {"year_profit"}),
+    ("assessment", AssessmentInputSerializer, {"points"}),
+    ("quarterly", QuarterlyInputSerializer, {"quarter_profit", "terminated", "owned"}),
+    ("year_end", YearEndInputSerializer, {"year_profit"}),
 )
 _FIELDS = {
     name: set(serializer._declared_fields) - {"on"} for name, serializer, _choosers in _SHAPES
@@ -248,13 +224,11 @@ class CompensationCalculateView(APIView):
         if hasattr(data, "dict"):  # a form-encoded body
             data = data.dict()
         name, serializer_class = _shape(data)
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
+        values = validated(serializer_class, data)  # one instance per thread (workplace.api.light)
         rule_set = in_force(CompensationRuleSet, on=values.get("on"))
         if name == "assessment":
             result = {"assessment_pay": rules.assessment_pay(values["points"], rule_set)}
-            return Response(_AssessmentResult(result).data)
+            return Response(represented(AssessmentResultSerializer, result))
         if name == "quarterly":
             figures = rules.quarterly_bonus(
                 values["quarter_profit"], values["merchant_months"], values["terminated"], values["owned"], rule_set
@@ -265,7 +239,7 @@ class CompensationCalculateView(APIView):
                 "rate": rules.money(figures.rate),
                 "bonus": figures.bonus,
             }
-            return Response(_QuarterlyResult(result).data)
+            return Response(represented(QuarterlyResultSerializer, result))
         figures = rules.year_end_pool(values["year_profit"], values["merchant_months"], rule_set)
         result = {"average": figures.average, "pool_rate": rules.money(figures.rate), "pool": figures.pool}
-        return Response(_YearEndResult(result).data)
+        return Response(represented(YearEndResultSerializer, result))

@@ -12,7 +12,7 @@ from workplace.models import ApiToken, Notification
 from workplace.notifications import mark_read
 from workplace.roles import is_staff_member
 
-from .light import LightFieldsMixin
+from .light import represented, validated
 from .serializers import (
     ApiTokenSerializer,
     DueDateQuerySerializer,
@@ -106,14 +106,6 @@ class IsStaffMember(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
 
 
-class _DueDateQuery(LightFieldsMixin, DueDateQuerySerializer):
-    pass
-
-
-class _DueDate(LightFieldsMixin, DueDateSerializer):
-    pass
-
-
 class DueDateView(APIView):
     """The due date of "within N working days of start" (SPEC.md §7)."""
 
@@ -121,13 +113,12 @@ class DueDateView(APIView):
 
     @extend_schema(parameters=[DueDateQuerySerializer], responses={200: DueDateSerializer}, tags=["calculators"])
     def get(self, request):
-        query = _DueDateQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(DueDateQuerySerializer, request.query_params)  # one instance per thread (.light)
         try:
-            due = calendar.add_working_days(query.validated_data["start"], query.validated_data["working_days"])
+            due = calendar.add_working_days(query["start"], query["working_days"])
         except calendar.DateOutOfRange:
             raise serializers.ValidationError({"start": [_("Date out of range")]}) from None
-        return Response(_DueDate({"due": due.date, "fallback": due.fallback}).data)
+        return Response(represented(DueDateSerializer, {"due": due.date, "fallback": due.fallback}))
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
