@@ -50,9 +50,7 @@ def test_a_request_reads_the_generations_once_in_one_round_trip(client_for, recr
     assert counted.calls == ["get"]  # the epoch alone: no table changed since
 
 
-def test_after_another_process_changed_a_table_a_request_reads_every_generation_once(
-    client_for, recruiter, counted
-):
+def test_after_another_process_changed_a_table_a_request_reads_every_generation_once(client_for, recruiter, counted):
     client = client_for(recruiter)
     quote(client)
     cache.set("rules:generation:workplace.calendaroverride", "another-process", None)
