@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from workplace.api.light import ReusedListSerializerMixin
 from workplace.api.views import IsStaffMember
 from workplace.network import client_ip
 
@@ -50,7 +51,7 @@ class MerchantFilter(django_filters.FilterSet):
     list=extend_schema(tags=["merchants"], summary="Merchants the caller may see"),
     retrieve=extend_schema(tags=["merchants"], summary="One merchant"),
 )
-class MerchantViewSet(viewsets.ReadOnlyModelViewSet):
+class MerchantViewSet(ReusedListSerializerMixin, viewsets.ReadOnlyModelViewSet):
     """Merchants, scoped by role: own (recruiter), department (heads), all (directors,
     general manager, admin, customer service), itself (merchant)."""
 

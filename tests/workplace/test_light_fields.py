@@ -122,3 +122,30 @@ def test_a_reentrant_call_gets_a_fresh_instance():
     Outer.initial_body = body
     assert light.validated(Outer, body)["owned"] == 1
     assert inner[1]["owned"] == 2
+
+
+@pytest.mark.django_db
+def test_the_merchant_list_answers_as_the_list_serializer(client_for, general_manager, recruiter, department):
+    from merchants.api.serializers import MerchantSerializer
+    from merchants.models import Merchant
+    from tests.factories.merchants import MerchantFactory
+
+    MerchantFactory.create_batch(3, recruiter=recruiter, department=department)
+    MerchantFactory(recruiter=None, department=None)
+    answer = client_for(general_manager).get("/api/v1/merchants/", {"page_size": 3, "page": 1})
+    assert answer.status_code == 200
+    rows = Merchant.objects.select_related("recruiter", "department", "user").order_by("-created_at", "-id")[:3]
+    assert answer.json()["results"] == MerchantSerializer(rows, many=True).data
+    assert answer.json()["count"] == 4
+
+
+def test_represented_uses_the_callers_context_and_keeps_none():
+    class Probe(QuarterlyResultSerializer):
+        def to_representation(self, value):
+            return {**super().to_representation(value), "context": dict(self.context)}
+
+    figures = {"average": Decimal("1"), "churn": Decimal("0"), "rate": Decimal("1"), "bonus": Decimal("0")}
+    assert light.represented(Probe, figures, {"held_roles": ["ops_director"]})["context"] == {
+        "held_roles": ["ops_director"]
+    }
+    assert light.represented(Probe, figures)["context"] == {}

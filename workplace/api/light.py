@@ -23,6 +23,7 @@ import threading
 
 from django.utils import translation
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 _instances = threading.local()
 
@@ -56,6 +57,30 @@ def validated(serializer_class, data, context=None):
     return fresh.validated_data
 
 
-def represented(serializer_class, value) -> dict:
-    """``serializer_class(value).data`` (as a plain dict)."""
-    return _instance(serializer_class).to_representation(value)
+def represented(serializer_class, value, context=None) -> dict:
+    """``serializer_class(value, context=context).data`` (as a plain dict)."""
+    instance = _instance(serializer_class)
+    if getattr(instance, "_busy", False):  # reentrant: a fresh instance, as DRF would
+        return serializer_class(value, context=context or {}).data
+    instance._context, instance._busy = context or {}, True
+    try:
+        return instance.to_representation(value)
+    finally:
+        instance._context, instance._busy = {}, False
+
+
+class ReusedListSerializerMixin:
+    """For a list view: its rows are represented by the thread's one instance of the
+    serializer (``represented``, with the view's serializer context) instead of a
+    ``ListSerializer`` and a child built for every request - a model serializer builds its
+    fields from the model's on each instance (a sixth of the merchant list's CPU). Same
+    answer, same queries. Not for a serializer that keeps anything between rows."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        serializer_class, context = self.get_serializer_class(), self.get_serializer_context()
+        rows = [represented(serializer_class, row, context) for row in (page if page is not None else queryset)]
+        if page is not None:
+            return self.get_paginated_response(rows)
+        return Response(rows)
