@@ -42,6 +42,23 @@ def quote(client):
     return response.json()
 
 
+def another_process_adds_a_standard():
+    """What another process's new dining standard (12 %) leaves: the row, and the table's
+    generation bumped in the shared cache (bulk_create sends no signal here), not yet the
+    epoch."""
+    CommissionStandard.objects.bulk_create(
+        [
+            CommissionStandard(
+                category="dining_entertainment",
+                effective_from=dt.date(2026, 1, 1),
+                bank_card_fee=Decimal("0.60"),
+                prepaid_commission=Decimal("12.00"),
+            )
+        ]
+    )
+    cache.set("rules:generation:commissions.commissionstandard", "another-process", None)
+
+
 def test_a_request_reads_the_generations_once_in_one_round_trip(client_for, recruiter, counted):
     client = client_for(recruiter)
     quote(client)  # fills the rows and the generations
@@ -68,17 +85,7 @@ def test_a_generation_is_believed_once_the_epoch_after_it_is_seen(client_for, re
     still has the old rules, as if it had read before the bump; after the epoch, the new."""
     client = client_for(recruiter)
     assert quote(client)["standard_rate"] == "10.00"
-    CommissionStandard.objects.bulk_create(
-        [
-            CommissionStandard(
-                category="dining_entertainment",
-                effective_from=dt.date(2026, 1, 1),
-                bank_card_fee=Decimal("0.60"),
-                prepaid_commission=Decimal("12.00"),
-            )
-        ]
-    )
-    cache.set("rules:generation:commissions.commissionstandard", "another-process", None)
+    another_process_adds_a_standard()
     assert quote(client)["standard_rate"] == "10.00"
     cache.set("rules:epoch", uuid.uuid4().hex, None)
     assert quote(client)["standard_rate"] == "12.00"
@@ -108,17 +115,7 @@ def test_the_next_request_sees_a_rule_set_another_process_added(client_for, recr
     assert quote(client)["standard_rate"] == "10.00"
     # Another process adds a standard in force today and bumps the generation: this
     # process's signals never ran (bulk_create sends none), only the shared cache knows.
-    CommissionStandard.objects.bulk_create(
-        [
-            CommissionStandard(
-                category="dining_entertainment",
-                effective_from=dt.date(2026, 1, 1),
-                bank_card_fee=Decimal("0.60"),
-                prepaid_commission=Decimal("12.00"),
-            )
-        ]
-    )
-    cache.set("rules:generation:commissions.commissionstandard", "another-process", None)
+    another_process_adds_a_standard()
     cache.set("rules:epoch", uuid.uuid4().hex, None)  # what its bump does after the generation
     assert quote(client) == {
         "standard_rate": "12.00",
