@@ -11,7 +11,9 @@ a shop photo should be. ``check_content`` refuses them:
 - **PDF** — parsed with pypdf (well kept, pure Python, with its own limits on
   decompression); it must parse, hold at most ``MAX_PDF_PAGES`` pages, and reach no
   active content: JavaScript, launch/submit/import actions, additional actions (``/AA``),
-  embedded files, XFA forms, rich media. A plain ``/OpenAction`` that only opens a page is
+  embedded files, XFA forms, rich media, and links anywhere but the web and mail (a
+  ``file:`` link opens a local program, an ``smb:`` one hands the reader's Windows
+  credentials to the share's host). A plain ``/OpenAction`` that only opens a page is
   allowed (many scanners write one); an ``/OpenAction`` that is an action is not.
 - **Images** — parsed with Pillow: the declared size must stay within ``MAX_PIXELS``
   (checked from the header, before any pixel is decoded — a decompression bomb is refused
@@ -80,6 +82,10 @@ _PDF_ACTIVE_ACTIONS = {
     "/RichMediaExecute",
     "/Rendition",
 }
+# Where a link (a /URI action) may point: the web and mail. A file:, smb: or other
+# scheme opens a local program or file share when clicked (an smb: link hands the
+# reader's Windows credentials to the share's host).
+_PDF_LINK_SCHEMES = ("http://", "https://", "mailto:")
 # What Pillow calls an accepted type's format: phones write JPEGs with a multi-picture
 # extension (MPO: Ultra HDR, portrait depth maps) that are JPEGs to every viewer.
 _IMAGE_FORMATS = {"image/jpeg": {"JPEG", "MPO"}, "image/png": {"PNG"}, "image/webp": {"WEBP"}}
@@ -154,6 +160,8 @@ def _check_pdf(file, *, field: str) -> None:
                     action = action.get_object() if action is not None else None
                     if _PDF_ACTIVE_KEYS.intersection(node.keys()) or action in _PDF_ACTIVE_ACTIONS:
                         _refuse(_("The PDF contains scripts or embedded content and is not accepted."), field=field)
+                    if action == "/URI" and not _web_link(node.get("/URI")):
+                        _refuse(_("The PDF links to a local file or program and is not accepted."), field=field)
                     opening = node.get("/OpenAction")
                     opening = opening.get_object() if opening is not None else None
                     # An opening destination, or a GoTo action to one, is what scanners write.
@@ -169,6 +177,17 @@ def _check_pdf(file, *, field: str) -> None:
     except Exception:  # noqa: BLE001 - pypdf raises many kinds (NotImplementedError, DependencyError, zlib.error …)
         logger.info("an uploaded PDF did not parse", exc_info=True)
         _refuse(unreadable, field=field, code="file_unreadable")
+
+
+def _web_link(target) -> bool:
+    """Whether a /URI action's target is a web or mail address (pypdf gives a text or
+    byte string, behind a reference or not)."""
+    target = target.get_object() if target is not None else None
+    if isinstance(target, bytes):
+        target = target.decode("latin-1")
+    if not isinstance(target, str):
+        return False
+    return target.strip().lower().startswith(_PDF_LINK_SCHEMES)
 
 
 def _check_image(file, content_type: str, *, field: str) -> None:

@@ -208,6 +208,39 @@ def test_actions_behind_references_or_to_remote_files_are_refused(content, clien
     assert response.status_code == 400 and response.json()["code"] == "file_unsafe", response.json()
 
 
+def pdf_linking_to(target: bytes) -> bytes:
+    """A PDF whose outline entry is a link (a /URI action) to ``target``."""
+    return pdf_with(
+        b"/Outlines << /Type /Outlines /Count 1 /First << /Title (x) /A << /S /URI /URI (" + target + b") >> >> >>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "accepted"),
+    [
+        (b"https://www.gsxt.gov.cn/", True),
+        (b"HTTP://example.com/licence", True),
+        (b"mailto:office@example.com", True),
+        (b"file:///C:/Windows/System32/calc.exe", False),
+        (b"smb://198.51.100.7/share/x", False),
+        (b"\\\\198.51.100.7\\share", False),
+        (b"javascript-free:thing", False),
+        (b"", False),
+    ],
+)
+def test_a_link_is_accepted_only_to_the_web_or_mail(target, accepted, client_for, merchant_user, application_id):
+    response = client_for(merchant_user).post(
+        f"{URL}{application_id}/documents/",
+        {"kind": "business_licence", "file": upload(name="x.pdf", content=pdf_linking_to(target))},
+        format="multipart",
+    )
+    if accepted:
+        assert response.status_code == 201, response.json()
+    else:
+        assert (response.status_code, response.json()["code"]) == (400, "file_unsafe"), response.json()
+        assert "file" in response.json() and not Document.objects.exists()
+
+
 @pytest.mark.parametrize("raised", [NotImplementedError("filter"), AssertionError(), ZeroDivisionError()])
 def test_whatever_pypdf_raises_is_a_400_not_a_500(raised, client_for, merchant_user, application_id, monkeypatch):
     """pypdf raises kinds outside its own error class (an unknown stream filter is a
