@@ -6,7 +6,11 @@ cells (``rows_from``); the file's reading, its limits and its refusals are here,
   taken from the header line (comma, semicolon or tab).
 - XLSX: openpyxl, read-only, values only, the first sheet. A workbook is a zip: before
   openpyxl inflates anything the archive's declared sizes are checked, so a decompression
-  bomb (a few kilobytes that inflate to gigabytes) is refused, not expanded.
+  bomb (a few kilobytes that inflate to gigabytes) is refused, not expanded. The shared
+  strings, which openpyxl holds in memory whole even when reading row by row, have a
+  smaller limit of their own. openpyxl parses through defusedxml (a dependency, which
+  openpyxl takes up by itself when installed): a workbook declaring XML entities or a
+  DTD is refused instead of expanded.
 - Every refusal is a ``FileUnreadable`` (400) with a message for the user.
 """
 
@@ -25,6 +29,7 @@ from .exceptions import ApplicationError
 
 MAX_XLSX_INFLATED = 100 * 1024 * 1024  # all members together, once inflated
 MAX_XLSX_MEMBERS = 1000
+MAX_XLSX_SHARED_STRINGS = 20 * 1024 * 1024  # xl/sharedStrings.xml inflated: held in memory whole
 MAX_XLSX_RATIO = 200  # inflated ÷ compressed, for any member over 1 MB inflated
 
 
@@ -95,6 +100,11 @@ def check_archive(data: bytes) -> None:
     if sum(member.file_size for member in members) > MAX_XLSX_INFLATED:
         raise FileUnreadable(too_big)
     for member in members:
+        if member.filename.lower() == "xl/sharedstrings.xml" and member.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise FileUnreadable(
+                _("The XLSX workbook's text inflates to more than %(size)d MB; it is not read.")
+                % {"size": MAX_XLSX_SHARED_STRINGS // (1024 * 1024)}
+            )
         if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
             raise FileUnreadable(too_big)
 

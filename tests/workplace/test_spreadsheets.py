@@ -79,3 +79,52 @@ def test_each_refusal_says_what_is_wrong(name, data, message):
 def test_a_file_over_the_size_limit_is_refused_unread():
     with pytest.raises(FileUnreadable, match="5 MB"):
         read("a.csv", b"x" * (5 * 1024 * 1024 + 1))
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook ``data`` with its member ``name`` replaced by ``content`` (added when
+    it has none)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item))
+        target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_workbook_xml_is_parsed_through_defusedxml_and_an_entity_is_refused():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    data = workbook_bytes([["名称"], ["甲"]])
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(sheet)
+    assert read("a.xlsx", with_member(data, sheet, xml)) == [(1, ["名称"]), (2, ["甲"])]
+    declared = b'<?xml version="1.0"?>\n<!DOCTYPE worksheet [<!ENTITY big "expanded">]>\n' + xml
+    declared = declared.replace("甲".encode(), b"&big;")
+    with pytest.raises(FileUnreadable, match="could not be read"):
+        read("a.xlsx", with_member(data, sheet, declared))
+
+
+def shared_strings(count: int) -> bytes:
+    items = "".join(f"<si><t>商户{n:06d}</t></si>" for n in range(count))
+    return (
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{count}" uniqueCount="{count}">{items}</sst>'
+    ).encode()
+
+
+def test_shared_strings_over_their_own_limit_are_refused_before_they_are_read(monkeypatch):
+    """openpyxl holds a workbook's shared strings in memory whole, row by row or not."""
+    monkeypatch.setattr("workplace.spreadsheets.MAX_XLSX_SHARED_STRINGS", 4096)
+    opened = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(1))
+    book = workbook_bytes([["名称"]])
+    with pytest.raises(FileUnreadable, match="text inflates to more than"):
+        read("a.xlsx", with_member(book, "xl/sharedStrings.xml", shared_strings(200)))
+    assert opened == []
+    with pytest.raises(AttributeError):  # past the check, into the stand-in load_workbook
+        read("a.xlsx", with_member(book, "xl/sharedStrings.xml", shared_strings(10)))
+    assert opened == [1]
