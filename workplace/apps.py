@@ -34,9 +34,10 @@ class WorkplaceConfig(AppConfig):
         if uses_file_broker(getattr(settings, "CELERY_BROKER_URL", "")):
             ensure_file_broker_folders(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
 
-        from . import calendar, deploy_checks, roles  # noqa: F401 - deploy_checks registers its checks
+        from . import calendar, counts, deploy_checks, roles  # noqa: F401 - deploy_checks registers its checks
 
         calendar.register()
+        counts.register()
 
         # Not tied to one sender: permissions of apps migrated after this one must exist.
         post_migrate.connect(roles.sync_role_permissions_after_migrate)

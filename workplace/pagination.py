@@ -8,10 +8,16 @@ list at 100 000 merchants. :class:`KeysFirstPaginator` asks for the 20 keys of t
 in a subquery of the table alone — walked in the list's index order, no join — and joins
 only those rows (the "deferred join"). Same rows, same order, same number of queries;
 below ``KEYS_FIRST_FROM`` skipped rows (and for a query this cannot rewrite: distinct,
-grouped, a union, not ordered) it is Django's paginator."""
+grouped, a union, not ordered) it is Django's paginator.
+
+The count every page needs is remembered until a table it reads is written
+(workplace.counts)."""
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+from . import counts
 
 KEYS_FIRST_FROM = 1000  # rows skipped before a page is found by its keys first
 
@@ -30,7 +36,14 @@ def _rewritable(object_list) -> bool:
 
 
 class KeysFirstPaginator(Paginator):
-    """Django's paginator; deep pages through their keys first (see the module)."""
+    """Django's paginator; deep pages through their keys first, the count from
+    workplace.counts (see the module)."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return counts.count_of(self.object_list)
+        return super().count
 
     def page(self, number):
         number = self.validate_number(number)
