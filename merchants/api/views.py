@@ -63,7 +63,7 @@ class MerchantViewSet(ReusedListSerializerMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "created_at", "signed_at", "status", "district"]
 
     def get_queryset(self):
-        return selectors.merchant_list(user=self.request.user)
+        return selectors.merchant_list(user=self.request.user, columns=s.MerchantSerializer.columns)
 
 
 class ApplicationFilter(django_filters.FilterSet):
