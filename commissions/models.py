@@ -211,6 +211,11 @@ class RateRequest(models.Model):
                 fields=["merchant", "kind"], condition=Q(status="pending"), name="rate_request_one_pending"
             ),
         ]
+        indexes = [
+            # The approval queue, oldest first: only the pending requests, in its order, so
+            # its first page is read from the head of the index (not a scan and a sort).
+            models.Index(fields=["created_at", "id"], condition=Q(status="pending"), name="rate_request_queue"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -148,6 +148,30 @@ def with_details(queryset: QuerySet) -> QuerySet:
     )
 
 
+def queue_rows(queryset: QuerySet) -> QuerySet:
+    """What a row of the approval queue shows (commissions.api.serializers.
+    PendingApprovalSerializer), in a constant number of queries, and no more: of the
+    merchant its name, of the people their usernames (not every column of three tables,
+    nor the merchant's encrypted phone decrypted for nothing)."""
+    return (
+        queryset.select_related("merchant", "requested_by", "current_step")
+        .only(
+            *(field.name for field in RateRequest._meta.concrete_fields),
+            "merchant__name",
+            "requested_by__username",
+            "current_step__role",
+        )
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=ApprovalStep.objects.select_related("decided_by")
+                .only(*(field.name for field in ApprovalStep._meta.concrete_fields), "decided_by__username")
+                .order_by("position"),
+            )
+        )
+    )
+
+
 # --- Who decides (SPEC.md §3: step by step, different people, in place only by choice) --
 
 

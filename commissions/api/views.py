@@ -164,7 +164,7 @@ class PendingApprovalsView(ListAPIView):
 
     def get_queryset(self):
         include_lower = self.request.query_params.get("include_lower", "").lower() in ("1", "true", "yes")
-        return selectors.with_details(selectors.pending_approvals_for(self.request.user, include_lower=include_lower))
+        return selectors.queue_rows(selectors.pending_approvals_for(self.request.user, include_lower=include_lower))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "held_roles": selectors.approver_roles_of(self.request.user)}
