@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from merchants.models import Merchant
 from merchants.selectors import merchants_for_user
-from workplace.api.light import validated
+from workplace.api.light import ReusedListSerializerMixin, validated
 from workplace.exceptions import ApplicationError
 from workplace.roles import Role, has_role, is_staff_member
 
@@ -153,7 +153,7 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
     ],
 )
-class PendingApprovalsView(ListAPIView):
+class PendingApprovalsView(ReusedListSerializerMixin, ListAPIView):
     """What waits on the caller, oldest first: pending requests within their scope whose
     current step is a level they hold (recruitment head, operations director, general
     manager). Never their own requests."""

@@ -78,3 +78,23 @@ def test_the_request_list_query_count_is_constant(client_for, recruiter, recruit
 
     client.get("/api/v1/rate-requests/")  # warm the per-user role cache
     queries.assert_constant(lambda: client.get("/api/v1/rate-requests/"), grow, expected=3)
+
+
+def test_the_rows_are_drfs_for_each_caller_in_turn(client_for, recruiter, recruitment_head, ops_director):
+    """The queue's rows come from one serializer instance per thread (workplace.api.light)
+    and only the columns they show (selectors.queue_rows): the same rows as DRF's
+    serializer over the fully loaded requests, for callers whose context differs (the
+    director acts for the head's level, the head for none), one after the other."""
+    from commissions import selectors
+    from commissions.api.serializers import PendingApprovalSerializer
+
+    first = make_request(recruiter, "8.00")
+    client_for(recruitment_head).post(f"/api/v1/rate-requests/{first.pk}/approve/", {"comment": "同意"})
+    make_request(recruiter, "7.00", merchant=make_merchant(recruiter))
+    for user in (ops_director, recruitment_head, ops_director):
+        rows = client_for(user).get(URL, {"include_lower": "true"}).json()["results"]
+        loaded = selectors.with_details(selectors.pending_approvals_for(user, include_lower=True))
+        context = {"held_roles": selectors.approver_roles_of(user)}
+        assert rows == PendingApprovalSerializer(loaded, many=True, context=context).data
+        acting = {row["acting_for"] for row in rows}
+        assert acting == ({None} if user == recruitment_head else {"recruitment_head"}), (user, rows)
