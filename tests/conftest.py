@@ -24,9 +24,10 @@ def _media_root(settings, tmp_path):
 def _fresh_rule_cache():
     """Each test reads rule tables as its own database holds them (a flushed database
     replays the data migrations with new ids)."""
-    from workplace import rules
+    from workplace import counts, rules
 
     rules.clear()
+    counts.clear()
     yield
     rules.clear()
 

@@ -29,8 +29,15 @@ query reads has been written since it was counted:
   tables (not yet committed, so not yet renewed) the query is counted, never answered
   from or stored in the cache: the transaction sees its own rows.
 - **Outages** — when the cache is down the count is taken every time (slower, never
-  stale). A renewal lost to an outage, and a write by another program, are caught by the
-  entry's lifetime, ``MAX_AGE``.
+  stale); after a cache error the process leaves the cache alone for ``PAUSE`` seconds,
+  so a hung Redis costs one timeout, not one per write. A renewal lost to an outage, and
+  a write by another program, are caught by the entry's lifetime, ``MAX_AGE``.
+- **Only a shared cache** — counts are remembered only when every process reads the
+  same cache (Redis): with a per-process one (LocMem, the embedded default without
+  ``REDIS_URL``) a worker's write would not reach the web process's counts. The
+  ``COUNTS_REMEMBERED`` setting overrides (the tests' single process sets it).
+- Under READ COMMITTED (the project's isolation level) a count taken inside a
+  transaction that did not write its tables sees what is committed, like one outside.
 """
 
 from __future__ import annotations
@@ -38,17 +45,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import uuid
 from functools import lru_cache
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
 logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a count is kept: the bound for writes no wrapper sees
+PAUSE = 5.0  # seconds the cache is left alone after an error
 EVERY_TABLE = "*"
+_paused_until = [0.0]
 
 # Quoted or not (raw SQL in an ``extra()`` or ``RawSQL`` names tables bare): whatever follows
 # FROM or JOIN must be a model's table, or the query is counted every time.
@@ -86,13 +97,37 @@ def _model_tables() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def remembered() -> bool:
+    """Whether counts are remembered: the setting, else whether the cache is shared."""
+    chosen = getattr(settings, "COUNTS_REMEMBERED", None)
+    if chosen is not None:
+        return bool(chosen)
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "").lower()
+    return not any(local in backend for local in ("locmem", "dummy", "filebased"))
+
+
+def _database(alias: str) -> str:
+    """The database a key belongs to: two environments may share one Redis."""
+    options = connections[alias].settings_dict
+    return f"{options.get('HOST') or ''}:{options.get('PORT') or ''}/{options['NAME']}"
+
+
 def _generation_key(alias: str, table: str) -> str:
-    return f"zs:count-generation:{connections[alias].settings_dict['NAME']}:{table}"
+    return f"zs:count-generation:{_database(alias)}:{table}"
 
 
 def _entry_key(alias: str, sql: str, params) -> str:
-    digest = hashlib.sha256(repr((connections[alias].settings_dict["NAME"], sql, params)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((_database(alias), sql, params)).encode()).hexdigest()
     return f"zs:count:{digest}"
+
+
+def _cache_usable() -> bool:
+    return time.monotonic() >= _paused_until[0]
+
+
+def _cache_failed() -> None:
+    _paused_until[0] = time.monotonic() + PAUSE
 
 
 def read_tables(sql: str) -> frozenset[str] | None:
@@ -119,6 +154,8 @@ def _counted_sql(queryset) -> tuple[str, tuple] | None:
 def count_of(queryset) -> int:
     """``queryset.count()``, from the shared cache while it is current (see the module)."""
     alias = queryset.db
+    if not remembered() or not _cache_usable():
+        return queryset.count()
     compiled = _counted_sql(queryset)
     tables = read_tables(compiled[0]) if compiled else None
     if tables is None or _written_in_this_transaction(alias, tables):
@@ -133,6 +170,7 @@ def count_of(queryset) -> int:
         if missing:
             found.update(cache.get_many(missing))
     except Exception:  # noqa: BLE001 - the cache is down: count
+        _cache_failed()
         return queryset.count()
     generations = tuple(found.get(key) for key in generation_keys)
     entry = found.get(entry_key)
@@ -143,6 +181,7 @@ def count_of(queryset) -> int:
         try:
             cache.set(entry_key, (generations, count), MAX_AGE)
         except Exception:  # noqa: BLE001
+            _cache_failed()
             logger.info("count cache unavailable; the count is not kept")
     return count
 
@@ -164,9 +203,13 @@ class _Renewal:
 
 
 def _renew(alias: str, tables) -> None:
+    if not _cache_usable():
+        logger.info("count cache paused; counts of %s may be kept up to %d s", sorted(tables), MAX_AGE)
+        return
     try:
         cache.set_many({_generation_key(alias, table): uuid.uuid4().hex for table in tables}, None)
     except Exception:  # noqa: BLE001 - the cache is down: the entries' lifetime bounds them
+        _cache_failed()
         logger.warning("count cache unavailable; counts of %s may be kept up to %d s", sorted(tables), MAX_AGE)
 
 
@@ -180,12 +223,15 @@ def _written_in_this_transaction(alias: str, tables) -> bool:
     connection = connections[alias]
     if not connection.in_atomic_block:
         return False
-    return any(renewal.tables & tables for renewal in _pending(connection))
+    read = tables | {EVERY_TABLE}  # a TRUNCATE or a raw statement wrote who knows what
+    return any(renewal.tables & read for renewal in _pending(connection))
 
 
 def table_written(table: str, *, using: str = "default") -> None:
     """Renew ``table``'s counts (at commit, or now outside a transaction): for a write
     Django does not send as a statement (``COPY``)."""
+    if not remembered():
+        return
     connection = connections[using]
     if not connection.in_atomic_block:
         _renew(using, {table})
@@ -202,7 +248,10 @@ def table_written(table: str, *, using: str = "default") -> None:
 
 def _written_table(sql: str) -> str | None:
     """The table a statement writes; EVERY_TABLE for a change that names none (TRUNCATE,
-    DDL, a CTE); None for a statement that writes nothing."""
+    DDL, a CTE, several statements in one string); None for a statement that writes
+    nothing."""
+    if ";" in sql.strip().rstrip(";"):
+        return EVERY_TABLE
     head = sql.lstrip()[:10].upper()
     if head.startswith(_READS_ONLY):
         return None
@@ -233,6 +282,12 @@ def install(connection, **kwargs) -> None:
     (re)connection)."""
     if not any(isinstance(wrapper, CountRenewer) for wrapper in connection.execute_wrappers):
         connection.execute_wrappers.insert(0, CountRenewer(connection.alias))
+
+
+def clear() -> None:
+    """Forget this process's pause and setting (tests)."""
+    _paused_until[0] = 0.0
+    remembered.cache_clear()
 
 
 def register() -> None:

@@ -188,6 +188,9 @@ def test_a_lost_generation_is_a_new_one(three):
         ('SELECT "id" FROM "merchants_merchant" FOR UPDATE', None),
         ('SAVEPOINT "s1"', None),
         ("SET TIME ZONE 'UTC'", None),
+        ('SET LOCAL enable_nestloop = off; UPDATE "settlement_statement" SET a = 1', counts.EVERY_TABLE),
+        ('SELECT 1; DELETE FROM "auth_user"', counts.EVERY_TABLE),
+        ('UPDATE "auth_user" SET "is_active" = false;', "auth_user"),
     ],
 )
 def test_which_table_a_statement_writes(sql, table):
@@ -209,3 +212,54 @@ def test_the_list_answers_from_the_kept_count_in_one_query_fewer(three, client_f
 
 def test_the_paginator_counts_a_list_that_is_no_queryset():
     assert KeysFirstPaginator([1, 2, 3], 2).count == 3
+
+
+@committing
+def test_a_raw_write_naming_no_table_in_this_transaction_is_counted_not_cached(three):
+    scope = Merchant.objects.all()
+    assert count(scope) == (3, 1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        connection.cursor().execute("WITH gone AS (DELETE FROM merchants_merchant RETURNING id) SELECT 1")
+        assert count(scope) == (0, 1)
+        raise RuntimeError("rolled back")
+    assert count(scope) == (3, 0)
+
+
+@committing
+def test_after_a_cache_error_the_cache_is_left_alone_for_a_while(three, monkeypatch):
+    scope = Merchant.objects.all()
+    calls = []
+
+    def down(*args, **kwargs):
+        calls.append(1)
+        raise ConnectionError("redis hangs")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
+    assert count(scope) == (3, 1)
+    assert count(scope) == (3, 1)
+    MerchantFactory(recruiter=three[0].recruiter, department=three[0].department)
+    assert len(calls) == 1  # one timeout, not one per call or write
+    monkeypatch.setattr(counts, "PAUSE", 0.0)
+    counts.clear()
+    assert count(scope) == (4, 1)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    ("backend", "chosen", "answer"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", None, False),
+        ("django.core.cache.backends.dummy.DummyCache", None, False),
+        ("workplace.cache.RedisCache", None, True),
+        ("django.core.cache.backends.locmem.LocMemCache", True, True),
+        ("workplace.cache.RedisCache", False, False),
+    ],
+)
+def test_counts_are_remembered_only_in_a_cache_every_process_shares(backend, chosen, answer, settings):
+    """A per-process cache (the embedded default) would not see a worker's writes."""
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    settings.COUNTS_REMEMBERED = chosen
+    counts.clear()
+    assert counts.remembered() is answer
+    counts.clear()
