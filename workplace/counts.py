@@ -117,8 +117,8 @@ def _generation_key(alias: str, table: str) -> str:
     return f"zs:count-generation:{_database(alias)}:{table}"
 
 
-def _entry_key(alias: str, sql: str, params) -> str:
-    digest = hashlib.sha256(repr((_database(alias), sql, params)).encode()).hexdigest()
+def _entry_key(alias: str, key_parts) -> str:
+    digest = hashlib.sha256(repr((_database(alias), key_parts)).encode()).hexdigest()
     return f"zs:count:{digest}"
 
 
@@ -153,15 +153,27 @@ def _counted_sql(queryset) -> tuple[str, tuple] | None:
 
 def count_of(queryset) -> int:
     """``queryset.count()``, from the shared cache while it is current (see the module)."""
-    alias = queryset.db
     if not remembered() or not _cache_usable():
         return queryset.count()
     compiled = _counted_sql(queryset)
     tables = read_tables(compiled[0]) if compiled else None
-    if tables is None or _written_in_this_transaction(alias, tables):
+    if tables is None:
         return queryset.count()
-    generation_keys = [_generation_key(alias, table) for table in sorted(tables | {EVERY_TABLE})]
-    entry_key = _entry_key(alias, *compiled)
+    return remember(("count", *compiled), tables, queryset.count, using=queryset.db)
+
+
+def remember(key_parts, tables, build, *, using: str = "default"):
+    """``build()``'s answer, from the shared cache while none of ``tables`` has been
+    written since it was built (the count's rule, see the module): for an answer that is
+    a function of those tables' rows and of ``key_parts`` alone (which must name
+    everything else it depends on: the SQL and its parameters, the caller's context).
+    ``build()`` itself in a transaction that wrote one of the tables, with a per-process
+    cache, or when the cache is down."""
+    tables = frozenset(tables)
+    if not remembered() or not _cache_usable() or _written_in_this_transaction(using, tables):
+        return build()
+    generation_keys = [_generation_key(using, table) for table in sorted(tables | {EVERY_TABLE})]
+    entry_key = _entry_key(using, key_parts)
     try:
         found = cache.get_many([entry_key, *generation_keys])
         missing = [key for key in generation_keys if key not in found]
@@ -169,21 +181,21 @@ def count_of(queryset) -> int:
             cache.add(key, uuid.uuid4().hex, None)
         if missing:
             found.update(cache.get_many(missing))
-    except Exception:  # noqa: BLE001 - the cache is down: count
+    except Exception:  # noqa: BLE001 - the cache is down: build it
         _cache_failed()
-        return queryset.count()
+        return build()
     generations = tuple(found.get(key) for key in generation_keys)
     entry = found.get(entry_key)
     if None not in generations and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generations:
         return entry[1]
-    count = queryset.count()
+    answer = build()
     if None not in generations:
         try:
-            cache.set(entry_key, (generations, count), MAX_AGE)
+            cache.set(entry_key, (generations, answer), MAX_AGE)
         except Exception:  # noqa: BLE001
             _cache_failed()
-            logger.info("count cache unavailable; the count is not kept")
-    return count
+            logger.info("count cache unavailable; the answer is not kept")
+    return answer
 
 
 # --- Writes -------------------------------------------------------------------------

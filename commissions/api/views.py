@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,12 +10,12 @@ from rest_framework.views import APIView
 
 from merchants.models import Merchant
 from merchants.selectors import merchants_for_user
-from workplace.api.light import ReusedListSerializerMixin, validated
+from workplace.api.light import RememberedRowsMixin, validated
 from workplace.exceptions import ApplicationError
 from workplace.roles import Role, has_role, is_staff_member
 
 from .. import selectors, services
-from ..models import MerchantRate
+from ..models import ApprovalStep, MerchantRate
 from ..rules import display_percent, percent_text
 from . import serializers
 from .filters import MerchantRateFilter, RateRequestFilter
@@ -153,7 +154,7 @@ class RateRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
     ],
 )
-class PendingApprovalsView(ReusedListSerializerMixin, ListAPIView):
+class PendingApprovalsView(RememberedRowsMixin, ListAPIView):
     """What waits on the caller, oldest first: pending requests within their scope whose
     current step is a level they hold (recruitment head, operations director, general
     manager). Never their own requests."""
@@ -166,8 +167,14 @@ class PendingApprovalsView(ReusedListSerializerMixin, ListAPIView):
         include_lower = self.request.query_params.get("include_lower", "").lower() in ("1", "true", "yes")
         return selectors.queue_rows(selectors.pending_approvals_for(self.request.user, include_lower=include_lower))
 
+    # The rows' steps and who decided them come from a prefetch (selectors.queue_rows).
+    remembered_tables = (ApprovalStep._meta.db_table, get_user_model()._meta.db_table)
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "held_roles": selectors.approver_roles_of(self.request.user)}
+
+    def rows_depend_on(self):
+        return tuple(self.get_serializer_context()["held_roles"])
 
 
 @extend_schema(tags=["rate requests"])

@@ -98,3 +98,52 @@ def test_the_rows_are_drfs_for_each_caller_in_turn(client_for, recruiter, recrui
         assert rows == PendingApprovalSerializer(loaded, many=True, context=context).data
         acting = {row["acting_for"] for row in rows}
         assert acting == ({None} if user == recruitment_head else {"recruitment_head"}), (user, rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_page_is_remembered_until_a_table_it_reads_is_written(
+    client_for, recruiter, recruitment_head, ops_director
+):
+    """The rows come from the cache while no request, step, merchant or user has been
+    written since (workplace.api.light.RememberedRowsMixin); each caller its own rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_request(recruiter, "8.00")
+    second = make_request(recruiter, "7.00", merchant=make_merchant(recruiter))
+    head = client_for(recruitment_head)
+    head.get(URL)
+    with CaptureQueriesContext(connection) as context:
+        again = head.get(URL).json()
+    assert [row["id"] for row in again["results"]] == [first.pk, second.pk]
+    assert not any("commissions_raterequest" in query["sql"] for query in context.captured_queries)
+    # Another caller with another context gets its own rows, not the head's.
+    director = client_for(ops_director).get(URL, {"include_lower": "true"}).json()["results"]
+    assert {row["acting_for"] for row in director} == {"recruitment_head"}
+    assert {row["acting_for"] for row in head.get(URL).json()["results"]} == {None}
+    # A decision writes the steps and the request: the next page is read again.
+    head.post(f"/api/v1/rate-requests/{first.pk}/approve/", {"comment": "同意"})
+    assert [row["id"] for row in head.get(URL).json()["results"]] == [second.pk]
+    # A user's new name (a prefetch's table) is seen at once.
+    recruiter.username = "renamed-recruiter"
+    recruiter.save()
+    assert {row["requested_by"] for row in head.get(URL).json()["results"]} == {"renamed-recruiter"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_queue_and_a_bad_page_are_answered_as_before(client_for, recruitment_head):
+    head = client_for(recruitment_head)
+    assert head.get(URL).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    response = head.get(URL, {"page": 9})
+    assert response.status_code == 404
+
+
+def test_a_deep_page_of_the_queue_is_its_rows_found_by_their_keys(client_for, recruiter, recruitment_head, monkeypatch):
+    from workplace import pagination
+
+    monkeypatch.setattr(pagination, "KEYS_FIRST_FROM", 1)
+    made = [make_request(recruiter, "8.00", merchant=make_merchant(recruiter)) for _ in range(3)]
+    head = client_for(recruitment_head)
+    pages = [head.get(URL, {"page_size": 1, "page": number}).json() for number in (1, 2, 3)]
+    assert [page["results"][0]["id"] for page in pages] == [request.pk for request in made]
+    assert {page["count"] for page in pages} == {3}

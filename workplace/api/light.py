@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import threading
 
+from django.db.models import QuerySet
 from django.utils import translation
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from .. import counts
+from .pagination import LazyPagePagination
 
 _instances = threading.local()
 
@@ -84,3 +88,57 @@ class ReusedListSerializerMixin:
         if page is not None:
             return self.get_paginated_response(rows)
         return Response(rows)
+
+
+class RememberedRowsMixin(ReusedListSerializerMixin):
+    """For a list view read many times a second (the approval queue): its page of rows,
+    as represented, is remembered in the shared cache while no table they come from has
+    been written since (``workplace.counts.remember``, the count's rule: nobody is
+    answered rows older than a commit).
+
+    The key is the page's SQL and parameters (the caller's scope is in them), the
+    serializer, the language and ``rows_depend_on()`` (what of the caller's context the
+    representation reads); the tables are those of the page's SQL and
+    ``remembered_tables`` (what a prefetch or the representation reads beyond it). A
+    representation must depend on nothing else: no clock, no settings, no other query.
+    Not for rows carrying personal data (``workplace.pii``: the phones, ID numbers, bank
+    data kept encrypted at rest): the cache holds the rows as answered. A deep page (already read by its keys) and a query the count rule would not cache
+    are represented as they are."""
+
+    pagination_class = LazyPagePagination
+    remembered_tables: tuple[str, ...] = ()
+
+    def rows_depend_on(self) -> tuple:
+        return ()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        serializer_class, context = self.get_serializer_class(), self.get_serializer_context()
+        rows = page if page is not None else queryset
+
+        def build():
+            return [represented(serializer_class, row, context) for row in rows]
+
+        answer = self._remembered(rows, serializer_class, build) if isinstance(rows, QuerySet) else build()
+        if page is not None:
+            return self.get_paginated_response(answer)
+        return Response(answer)
+
+    def _remembered(self, rows, serializer_class, build):
+        try:
+            sql, params = rows.query.sql_with_params()
+        except Exception:  # noqa: BLE001 - an empty page (LIMIT 0) compiles to nothing
+            return build()
+        tables = counts.read_tables(sql)
+        if tables is None:
+            return build()
+        key = (
+            "rows",
+            f"{serializer_class.__module__}.{serializer_class.__qualname__}",
+            translation.get_language(),
+            self.rows_depend_on(),
+            sql,
+            params,
+        )
+        return counts.remember(key, tables | set(self.remembered_tables), build, using=rows.db)
