@@ -7,7 +7,9 @@ time — repeated identically for every page, every caller of the same scope and
 refresh, although the rows it counts change a few times a minute at most.
 
 ``count_of(queryset)`` answers the same number from the shared cache while no table the
-query reads has been written since it was counted:
+query reads has been written since it was counted (``remember(key, tables, build)`` is
+the same rule for any answer that is a function of some tables' rows: the approval
+queue's page, workplace.api.light.RememberedRowsMixin):
 
 - **Which tables** — the ``FROM`` and ``JOIN`` tables of the query's own SQL (its
   subqueries' too; the joins that only fetch related rows for display are left out, they

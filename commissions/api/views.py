@@ -173,8 +173,8 @@ class PendingApprovalsView(RememberedRowsMixin, ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "held_roles": selectors.approver_roles_of(self.request.user)}
 
-    def rows_depend_on(self):
-        return tuple(self.get_serializer_context()["held_roles"])
+    def rows_depend_on(self, context):
+        return tuple(context["held_roles"])
 
 
 @extend_schema(tags=["rate requests"])

@@ -97,18 +97,19 @@ class RememberedRowsMixin(ReusedListSerializerMixin):
     answered rows older than a commit).
 
     The key is the page's SQL and parameters (the caller's scope is in them), the
-    serializer, the language and ``rows_depend_on()`` (what of the caller's context the
-    representation reads); the tables are those of the page's SQL and
+    serializer, the language and ``rows_depend_on(context)`` (what of the serializer
+    context the representation reads); the tables are those of the page's SQL and
     ``remembered_tables`` (what a prefetch or the representation reads beyond it). A
     representation must depend on nothing else: no clock, no settings, no other query.
     Not for rows carrying personal data (``workplace.pii``: the phones, ID numbers, bank
-    data kept encrypted at rest): the cache holds the rows as answered. A deep page (already read by its keys) and a query the count rule would not cache
-    are represented as they are."""
+    data kept encrypted at rest): the cache holds the rows as answered. A deep page
+    (already read by its keys) and a query the count rule would not cache are
+    represented as they are."""
 
     pagination_class = LazyPagePagination
     remembered_tables: tuple[str, ...] = ()
 
-    def rows_depend_on(self) -> tuple:
+    def rows_depend_on(self, context: dict) -> tuple:
         return ()
 
     def list(self, request, *args, **kwargs):
@@ -120,12 +121,13 @@ class RememberedRowsMixin(ReusedListSerializerMixin):
         def build():
             return [represented(serializer_class, row, context) for row in rows]
 
-        answer = self._remembered(rows, serializer_class, build) if isinstance(rows, QuerySet) else build()
+        remembered = isinstance(rows, QuerySet)
+        answer = self._remembered(rows, serializer_class, context, build) if remembered else build()
         if page is not None:
             return self.get_paginated_response(answer)
         return Response(answer)
 
-    def _remembered(self, rows, serializer_class, build):
+    def _remembered(self, rows, serializer_class, context, build):
         try:
             sql, params = rows.query.sql_with_params()
         except Exception:  # noqa: BLE001 - an empty page (LIMIT 0) compiles to nothing
@@ -137,7 +139,7 @@ class RememberedRowsMixin(ReusedListSerializerMixin):
             "rows",
             f"{serializer_class.__module__}.{serializer_class.__qualname__}",
             translation.get_language(),
-            self.rows_depend_on(),
+            self.rows_depend_on(context),
             sql,
             params,
         )
